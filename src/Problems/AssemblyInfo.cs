@@ -1,0 +1,3 @@
+namespace BestOfN.Problems;
+
+internal static class AssemblyInfo;

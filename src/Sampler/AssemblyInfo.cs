@@ -1,0 +1,3 @@
+namespace BestOfN.Sampler;
+
+internal static class AssemblyInfo;

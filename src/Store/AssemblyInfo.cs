@@ -1,0 +1,3 @@
+namespace BestOfN.Store;
+
+internal static class AssemblyInfo;

@@ -1,0 +1,3 @@
+namespace BestOfN.Verifier;
+
+internal static class AssemblyInfo;

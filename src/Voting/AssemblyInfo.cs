@@ -1,0 +1,3 @@
+namespace BestOfN.Voting;
+
+internal static class AssemblyInfo;
