@@ -99,6 +99,15 @@ public sealed class LlamaContext : IDisposable
         return reader(new ReadOnlySpan<float>(p, Model.VocabSize));
     }
 
+    /// <summary>The native logits row; valid only until the next decode. Fetch rows one at a time (llama.cpp reorders
+    /// outputs lazily on first access), then read them from any thread.</summary>
+    internal unsafe float* LogitsPointer(int batchRow)
+    {
+        var p = NativeMethods.llama_get_logits_ith(_handle, batchRow);
+        if (p is null) throw new LlamaException($"No logits for batch row {batchRow}: that row did not request them.");
+        return p;
+    }
+
     public void ClearMemory() => NativeMethods.llama_memory_clear(_memory, true);
 
     /// <summary>Removes a sequence's cells with positions in [from, to); to = -1 means to the end.</summary>

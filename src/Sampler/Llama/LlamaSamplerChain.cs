@@ -43,6 +43,12 @@ public sealed class LlamaSamplerChain : IDisposable
     /// <summary>Draws the next token from a row of logits and advances the chain's state.</summary>
     public unsafe LlamaToken Sample(ReadOnlySpan<float> logits, SamplerScratch scratch)
     {
+        fixed (float* l = logits) return Sample(l, logits.Length, scratch);
+    }
+
+    internal unsafe LlamaToken Sample(float* logitsPointer, int vocabSize, SamplerScratch scratch)
+    {
+        var logits = new ReadOnlySpan<float>(logitsPointer, vocabSize);
         var candidates = scratch.Candidates;
         if (candidates.Length < logits.Length) throw new ArgumentException("Scratch is smaller than the vocabulary.", nameof(scratch));
         for (var i = 0; i < logits.Length; i++) candidates[i] = new LlamaTokenData { Id = i, Logit = logits[i], P = 0 };

@@ -1,3 +1,0 @@
-namespace BestOfN.Problems;
-
-internal static class AssemblyInfo;

@@ -1,0 +1,227 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using BestOfN.Sampler.Llama;
+
+namespace BestOfN.Sampler.Sampling;
+
+/// <summary>
+/// Draws many samples of one prompt at once, in the shape of llama.cpp's examples/batched: the prompt is prefilled
+/// once on sequence 0 and shared with every other sequence by llama_memory_seq_cp; each step decodes one token of
+/// every live sequence in a single batch, with logits only for those rows; each sample has its own seeded chain.
+/// More samples than sequences run in waves that keep the prompt's KV cells and drop only the generated ones.
+///
+/// KV layout. With kv_unified on, seq_cp only tags the prompt's cells with more sequence ids, so the prompt is stored
+/// once and the cache needs prompt + parallel·max_new cells. With it off, each sequence has its own stream and seq_cp
+/// copies the prompt into each, so the cache needs parallel·(prompt + max_new) cells. Measured with `bestofn bench
+/// --kv both` on the 2-core CI machine (tiny-bench model, prompt 128, 64 new tokens): unified was faster at every parallelism we tried (see
+/// the closing notes of issue 2), because every step's attention runs once over the shared prompt instead of once per copy
+/// and no copy happens per wave. Unified is therefore the default (SamplerDefaults.KvUnified).
+/// </summary>
+public sealed class BatchedSampler : IDisposable
+{
+    private readonly LlamaModel _model;
+    private readonly SamplerOptions _options;
+    private readonly LlamaContext _context;
+    private readonly LlamaBatch _batch;
+    private readonly int _parallel;
+    private readonly int _maxPromptTokens;
+    private readonly float[] _promptLogits;
+    private readonly ConcurrentBag<SamplerScratch> _scratch = [];
+    private readonly ParallelOptions _parallelOptions;
+
+    /// <param name="maxPromptTokens">The longest prompt this sampler will see; sizes the KV cache.</param>
+    public BatchedSampler(LlamaModel model, SamplerOptions options, int maxPromptTokens)
+    {
+        options.ThrowIfInvalid();
+        _model = model;
+        _options = options;
+        _parallel = Math.Min(options.Parallel, options.N);
+        _maxPromptTokens = Math.Max(1, maxPromptTokens);
+        var perSequence = _maxPromptTokens + options.MaxTokens;
+        // Check KV capacity before any decode: unified shares the prompt's cells, split copies them per sequence.
+        var contextSize = options.KvUnified ? _maxPromptTokens + _parallel * options.MaxTokens : _parallel * perSequence;
+        contextSize = (contextSize + 255) / 256 * 256;
+        var batchSize = Math.Max(_parallel, Math.Min(_maxPromptTokens, 2048));
+        _context = LlamaContext.Create(model, new LlamaContextOptions
+        {
+            ContextSize = contextSize,
+            BatchSize = batchSize,
+            MicroBatchSize = 512,
+            MaxSequences = _parallel,
+            Threads = options.Threads,
+            KvUnified = options.KvUnified,
+        });
+        if ((options.KvUnified ? _context.ContextSize : _context.ContextSizePerSequence) < (options.KvUnified ? _maxPromptTokens + _parallel * options.MaxTokens : perSequence))
+            throw new Native.LlamaException($"llama.cpp gave a KV cache of {_context.ContextSize} cells, fewer than prompt {_maxPromptTokens} + {_parallel} × {options.MaxTokens} new tokens need.");
+        _batch = new LlamaBatch(batchSize);
+        _promptLogits = new float[model.VocabSize];
+        _parallelOptions = new ParallelOptions { MaxDegreeOfParallelism = options.Threads > 0 ? options.Threads : Environment.ProcessorCount };
+    }
+
+    /// <summary>Prompt tokens decoded so far, over all problems: one prefill per problem, however many samples.</summary>
+    public long PromptTokensPrefilled { get; private set; }
+
+    /// <summary>Generated tokens decoded so far.</summary>
+    public long TokensGenerated { get; private set; }
+
+    public int ContextSize => _context.ContextSize;
+
+    /// <summary>
+    /// Draws the given sample indices of one problem, <see cref="SamplerOptions.Parallel"/> at a time, and yields each
+    /// wave when it is complete. <paramref name="onStep"/> hears the tokens decoded by each step, for progress.
+    /// </summary>
+    public IEnumerable<Wave> Sample(PreparedPrompt prompt, IReadOnlyList<int> sampleIndices, Action<int>? onStep = null, CancellationToken cancellationToken = default)
+    {
+        if (prompt.Tokens.Length == 0) throw new ArgumentException($"Problem {prompt.ProblemId}: the prompt has no tokens.");
+        if (prompt.Tokens.Length > _maxPromptTokens)
+            throw new ArgumentException($"Problem {prompt.ProblemId}: prompt of {prompt.Tokens.Length} tokens exceeds the {_maxPromptTokens} this sampler was sized for.");
+        if (sampleIndices.Count == 0) yield break;
+
+        _context.ClearMemory();
+        Prefill(prompt.Tokens);
+        var promptTokensForFirstWave = prompt.Tokens.Length;
+        var sequencesWithPrompt = 1;
+
+        for (var start = 0; start < sampleIndices.Count; start += _parallel)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var waveClock = Stopwatch.StartNew();
+            var count = Math.Min(_parallel, sampleIndices.Count - start);
+            for (; sequencesWithPrompt < count; sequencesWithPrompt++) _context.CopySequence(0, sequencesWithPrompt);
+
+            var streams = new Stream[count];
+            for (var s = 0; s < count; s++)
+            {
+                var index = sampleIndices[start + s];
+                var seed = SampleSeed.Derive(_options.Seed, prompt.ProblemId, index);
+                streams[s] = new Stream(index, s, seed, prompt.Tokens.Length, LlamaSamplerChain.Create(_options.Sampling, seed), new StopStringMatcher(_options.StopStrings));
+            }
+            try
+            {
+                SampleAll(streams, stream => stream.SampleFrom(_promptLogits), waveClock);
+                while (true)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    var live = streams.Where(s => s.Pending is not null).ToArray();
+                    if (live.Length == 0) break;
+                    DecodeAndSample(live, waveClock);
+                    onStep?.Invoke(live.Length);
+                }
+            }
+            finally
+            {
+                foreach (var s in streams) s.Chain.Dispose();
+            }
+            // Drop the generated cells; the prompt's cells stay for the next wave.
+            for (var s = 0; s < count; s++) _context.RemoveTokens(s, prompt.Tokens.Length, -1);
+
+            var samples = streams.Select(s => s.ToSample(prompt.ProblemId)).ToList();
+            TokensGenerated += samples.Sum(x => x.TokenCount);
+            yield return new Wave(prompt.ProblemId, samples, promptTokensForFirstWave, waveClock.Elapsed);
+            promptTokensForFirstWave = 0;
+        }
+    }
+
+    private void Prefill(LlamaToken[] tokens)
+    {
+        for (var offset = 0; offset < tokens.Length; offset += _batch.Capacity)
+        {
+            _batch.Clear();
+            var end = Math.Min(tokens.Length, offset + _batch.Capacity);
+            for (var i = offset; i < end; i++) _batch.Add(tokens[i], i, 0, logits: i == tokens.Length - 1);
+            var status = _context.Decode(_batch);
+            if (status != DecodeStatus.Ok) throw new Native.LlamaException($"Prompt prefill failed: {status}. The prompt ({tokens.Length} tokens) does not fit the KV cache.");
+        }
+        _context.CopyLogits(_batch.Count - 1, _promptLogits);
+        PromptTokensPrefilled += tokens.Length;
+    }
+
+    /// <summary>Decodes the pending token of each live stream in one batch, then samples each stream's next token.
+    /// On "no KV slot" the batch is halved and each half retried, as llama.cpp's examples/parallel does.</summary>
+    private unsafe void DecodeAndSample(Stream[] live, Stopwatch clock)
+    {
+        _batch.Clear();
+        foreach (var s in live) s.Row = _batch.Add(s.Pending!.Value, s.Position, s.Sequence, logits: true);
+        var status = _context.Decode(_batch);
+        if (status == DecodeStatus.NoKvSlot && live.Length > 1)
+        {
+            var half = live.Length / 2;
+            DecodeAndSample(live[..half], clock);
+            DecodeAndSample(live[half..], clock);
+            return;
+        }
+        if (status != DecodeStatus.Ok) throw new Native.LlamaException($"llama_decode: {status} with {live.Length} sequences; the KV cache ({_context.ContextSize} cells) is too small.");
+        // llama.cpp resolves output rows lazily and not thread-safely: fetch every row first, then sample in parallel.
+        var rows = new nint[live.Length];
+        for (var i = 0; i < live.Length; i++) rows[i] = (nint)_context.LogitsPointer(live[i].Row);
+        foreach (var s in live) s.Position++;
+        var vocab = _model.VocabSize;
+        SampleAll(live, (stream, index) => stream.SampleFrom((float*)rows[index], vocab), clock);
+    }
+
+    private void SampleAll(Stream[] streams, Action<Stream> sample, Stopwatch clock) =>
+        SampleAll(streams, (s, _) => sample(s), clock);
+
+    private void SampleAll(Stream[] streams, Action<Stream, int> sample, Stopwatch clock)
+    {
+        void One(int i)
+        {
+            var scratch = _scratch.TryTake(out var sc) ? sc : new SamplerScratch(_model.VocabSize);
+            try
+            {
+                streams[i].Scratch = scratch;
+                sample(streams[i], i);
+                streams[i].Advance(_model, _options.MaxTokens, clock);
+            }
+            finally
+            {
+                _scratch.Add(scratch);
+            }
+        }
+        if (streams.Length == 1) One(0);
+        else Parallel.For(0, streams.Length, _parallelOptions, One);
+    }
+
+    public void Dispose() => _context.Dispose();
+
+    private sealed class Stream(int index, int sequence, uint seed, int position, LlamaSamplerChain chain, StopStringMatcher text)
+    {
+        private readonly byte[] _piece = new byte[256];
+        private LlamaToken _drawn;
+
+        public int Index { get; } = index;
+        public int Sequence { get; } = sequence;
+        public LlamaSamplerChain Chain { get; } = chain;
+        public int Position { get; set; } = position;
+        public int Row { get; set; }
+        public LlamaToken? Pending { get; private set; }
+        public SamplerScratch? Scratch { get; set; }
+        private int _tokens;
+        private FinishReason _finish;
+        private double _milliseconds;
+
+        public void SampleFrom(float[] logits) => _drawn = Chain.Sample(logits, Scratch!);
+
+        public unsafe void SampleFrom(float* logits, int vocab) => _drawn = Chain.Sample(logits, vocab, Scratch!);
+
+        /// <summary>Takes the drawn token: stop on end-of-generation, a completed stop string or the length limit.</summary>
+        public void Advance(LlamaModel model, int maxTokens, Stopwatch clock)
+        {
+            _tokens++;
+            Pending = null;
+            if (model.IsEndOfGeneration(_drawn)) Finish(FinishReason.Eos, clock);
+            else if (text.Append(_piece.AsSpan(0, model.TokenBytes(_drawn, _piece)))) Finish(FinishReason.Stop, clock);
+            else if (_tokens >= maxTokens) Finish(FinishReason.Length, clock);
+            else Pending = _drawn;
+        }
+
+        private void Finish(FinishReason reason, Stopwatch clock)
+        {
+            _finish = reason;
+            _milliseconds = clock.Elapsed.TotalMilliseconds;
+        }
+
+        public GeneratedSample ToSample(string problemId) =>
+            new(problemId, Index, seed, text.Text, _tokens, _finish, text.MatchedStop, _milliseconds);
+    }
+}

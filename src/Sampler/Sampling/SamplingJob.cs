@@ -1,0 +1,70 @@
+using System.Diagnostics;
+using BestOfN.Problems;
+using BestOfN.Sampler.Llama;
+using BestOfN.Sampler.Prompting;
+
+namespace BestOfN.Sampler.Sampling;
+
+/// <summary>Progress of a sampling run, for a progress display.</summary>
+public readonly record struct SamplingProgress(
+    int ProblemsDone, int ProblemsTotal, long SamplesDone, long SamplesTotal,
+    long TokensGenerated, long PromptTokensPrefilled, TimeSpan Elapsed);
+
+/// <param name="SamplesDrawn">Samples drawn by this invocation (not those found already stored).</param>
+/// <param name="SamplesSkipped">Samples that were already stored and were not drawn again.</param>
+public sealed record SamplingSummary(int Problems, long SamplesDrawn, long SamplesSkipped, long TokensGenerated, long PromptTokensPrefilled, TimeSpan Elapsed);
+
+/// <summary>Samples N solutions per problem into a sink, resuming whatever the sink already holds.</summary>
+public static class SamplingJob
+{
+    public static SamplingSummary Run(LlamaModel model, IReadOnlyList<Problem> problems, PromptRenderer renderer, SamplerOptions options,
+        ISampleSink sink, IProgress<SamplingProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var clock = Stopwatch.StartNew();
+        options = options with { StopStrings = options.StopStrings.Concat(renderer.FormatStopStrings).Distinct().ToList() };
+        options.ThrowIfInvalid();
+        var prompts = problems.Select(renderer.Prepare).ToList();
+        var work = prompts.Select(p => (Prompt: p, Missing: Missing(sink.StoredIndices(p.ProblemId), options.N))).ToList();
+        var samplesTotal = (long)problems.Count * options.N;
+        var skipped = samplesTotal - work.Sum(w => (long)w.Missing.Count);
+        long samplesDone = skipped, tokens = 0, prefilled = 0, drawn = 0;
+        var problemsDone = 0;
+        void Report() => progress?.Report(new SamplingProgress(problemsDone, problems.Count, samplesDone, samplesTotal, tokens, prefilled, clock.Elapsed));
+
+        var todo = work.Where(w => w.Missing.Count > 0).ToList();
+        problemsDone = problems.Count - todo.Count;
+        for (var i = 0; i < problems.Count; i++) sink.SaveProblem(problems[i], prompts[i]);
+        Report();
+        if (todo.Count == 0) return new SamplingSummary(problems.Count, 0, skipped, 0, 0, clock.Elapsed);
+
+        using var sampler = new BatchedSampler(model, options, todo.Max(w => w.Prompt.Tokens.Length));
+        var lastReport = clock.Elapsed;
+        foreach (var (prompt, missing) in todo)
+        {
+            var tokensBefore = tokens;
+            foreach (var wave in sampler.Sample(prompt, missing, step =>
+                     {
+                         tokens += step;
+                         if (clock.Elapsed - lastReport < TimeSpan.FromMilliseconds(250)) return;
+                         lastReport = clock.Elapsed;
+                         Report();
+                     }, cancellationToken))
+            {
+                sink.SaveWave(wave);
+                samplesDone += wave.Samples.Count;
+                drawn += wave.Samples.Count;
+                // First-token draws come from the prompt's logits, not a decode step: count them here.
+                tokens = tokensBefore + wave.GeneratedTokens;
+                tokensBefore = tokens;
+                prefilled = sampler.PromptTokensPrefilled;
+                Report();
+            }
+            problemsDone++;
+            Report();
+        }
+        return new SamplingSummary(problems.Count, drawn, skipped, sampler.TokensGenerated, sampler.PromptTokensPrefilled, clock.Elapsed);
+    }
+
+    private static List<int> Missing(IReadOnlySet<int> stored, int n) =>
+        Enumerable.Range(0, n).Where(i => !stored.Contains(i)).ToList();
+}

@@ -1,3 +1,0 @@
-namespace BestOfN.Store;
-
-internal static class AssemblyInfo;

@@ -1,0 +1,221 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+
+namespace BestOfN.Store;
+
+/// <summary>
+/// The SQLite run store (WAL journal). Samples are unique per (run, problem, index) and are written a wave per
+/// transaction, so a process killed at any moment leaves whole waves only and a rerun skips what is stored.
+/// </summary>
+public sealed partial class RunStore : IDisposable
+{
+    private const int SchemaVersion = 1;
+    private readonly SqliteConnection _connection;
+
+    private RunStore(SqliteConnection connection, string path)
+    {
+        _connection = connection;
+        Path = path;
+    }
+
+    public string Path { get; }
+
+    public static RunStore Open(string path)
+    {
+        var full = System.IO.Path.GetFullPath(path);
+        var dir = System.IO.Path.GetDirectoryName(full);
+        if (dir is not null) Directory.CreateDirectory(dir);
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = full, Pooling = false }.ToString());
+        connection.Open();
+        var store = new RunStore(connection, full);
+        try
+        {
+            store.Execute("PRAGMA journal_mode=WAL;");
+            // NORMAL is durable against a killed process in WAL mode (only power loss may drop the last commits).
+            store.Execute("PRAGMA synchronous=NORMAL;");
+            store.Execute("PRAGMA busy_timeout=10000;");
+            store.Migrate();
+        }
+        catch (SqliteException e)
+        {
+            connection.Dispose();
+            throw new InvalidDataException($"{full} is not a BestOfN run store (or is damaged): {e.Message}", e);
+        }
+        return store;
+    }
+
+    private void Migrate()
+    {
+        Execute("""
+            CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS runs(
+                run_id TEXT PRIMARY KEY, kind TEXT NOT NULL, dataset TEXT NOT NULL, model_path TEXT, model_sha256 TEXT,
+                config_json TEXT NOT NULL, created_at TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS problems(
+                run_id TEXT NOT NULL REFERENCES runs(run_id), problem_id TEXT NOT NULL, position INTEGER NOT NULL,
+                question TEXT NOT NULL, gold TEXT, fields_json TEXT NOT NULL, prompt TEXT, prompt_tokens INTEGER,
+                PRIMARY KEY(run_id, problem_id));
+            CREATE TABLE IF NOT EXISTS samples(
+                run_id TEXT NOT NULL, problem_id TEXT NOT NULL, sample_index INTEGER NOT NULL, seed INTEGER NOT NULL,
+                text TEXT NOT NULL, token_count INTEGER NOT NULL, finish_reason TEXT NOT NULL, stop_string TEXT,
+                gen_ms REAL NOT NULL, label INTEGER, created_at TEXT NOT NULL,
+                PRIMARY KEY(run_id, problem_id, sample_index),
+                FOREIGN KEY(run_id, problem_id) REFERENCES problems(run_id, problem_id));
+            CREATE TABLE IF NOT EXISTS model_hashes(
+                path TEXT NOT NULL, size INTEGER NOT NULL, mtime_ticks INTEGER NOT NULL, sha256 TEXT NOT NULL,
+                PRIMARY KEY(path, size, mtime_ticks));
+            """);
+        using var cmd = Command("INSERT OR IGNORE INTO meta(key, value) VALUES('schema_version', $v)", ("$v", SchemaVersion.ToString()));
+        cmd.ExecuteNonQuery();
+        var version = Scalar<string>("SELECT value FROM meta WHERE key = 'schema_version'");
+        if (version != SchemaVersion.ToString())
+            throw new InvalidDataException($"{Path} has schema version {version}; this build reads version {SchemaVersion}.");
+    }
+
+    /// <summary>Creates the run, or returns the stored one with the same id. A stored run with another configuration is an error.</summary>
+    public RunInfo EnsureRun(RunInfo run)
+    {
+        var existing = Run(run.RunId);
+        if (existing is not null)
+        {
+            if (existing.ConfigJson != run.ConfigJson)
+                throw new InvalidOperationException($"Run {run.RunId} already exists in {Path} with another configuration:\n  stored: {existing.ConfigJson}\n  now:    {run.ConfigJson}\nChoose another --run name.");
+            return existing;
+        }
+        using var cmd = Command("INSERT INTO runs(run_id, kind, dataset, model_path, model_sha256, config_json, created_at) VALUES($id, $kind, $dataset, $path, $sha, $config, $created)",
+            ("$id", run.RunId), ("$kind", run.Kind), ("$dataset", run.Dataset), ("$path", run.ModelPath), ("$sha", run.ModelSha256),
+            ("$config", run.ConfigJson), ("$created", run.CreatedAt.ToString("O")));
+        cmd.ExecuteNonQuery();
+        return run;
+    }
+
+    public RunInfo? Run(string runId) => Runs().FirstOrDefault(r => r.RunId == runId);
+
+    public IReadOnlyList<RunInfo> Runs()
+    {
+        using var cmd = Command("SELECT run_id, kind, dataset, model_path, model_sha256, config_json, created_at FROM runs ORDER BY created_at, run_id");
+        using var r = cmd.ExecuteReader();
+        var runs = new List<RunInfo>();
+        while (r.Read())
+            runs.Add(new RunInfo(r.GetString(0), r.GetString(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3),
+                r.IsDBNull(4) ? null : r.GetString(4), r.GetString(5), DateTimeOffset.Parse(r.GetString(6), System.Globalization.CultureInfo.InvariantCulture)));
+        return runs;
+    }
+
+    /// <summary>Inserts or refreshes problems (their prompt may be re-rendered identically on resume).</summary>
+    public void SaveProblems(IEnumerable<StoredProblem> problems)
+    {
+        using var tx = _connection.BeginTransaction();
+        foreach (var p in problems)
+        {
+            using var cmd = Command("""
+                INSERT INTO problems(run_id, problem_id, position, question, gold, fields_json, prompt, prompt_tokens)
+                VALUES($run, $id, $pos, $q, $gold, $fields, $prompt, $ptok)
+                ON CONFLICT(run_id, problem_id) DO UPDATE SET prompt = excluded.prompt, prompt_tokens = excluded.prompt_tokens
+                """,
+                ("$run", p.RunId), ("$id", p.ProblemId), ("$pos", p.Position), ("$q", p.Question), ("$gold", p.Gold),
+                ("$fields", JsonSerializer.Serialize(p.Fields)), ("$prompt", p.Prompt), ("$ptok", p.PromptTokens));
+            cmd.Transaction = tx;
+            cmd.ExecuteNonQuery();
+        }
+        tx.Commit();
+    }
+
+    /// <summary>Writes samples in one transaction; a sample already stored is kept and never duplicated.</summary>
+    public int SaveSamples(IEnumerable<StoredSample> samples)
+    {
+        using var tx = _connection.BeginTransaction();
+        var inserted = 0;
+        var now = DateTimeOffset.UtcNow.ToString("O");
+        foreach (var s in samples)
+        {
+            using var cmd = Command("""
+                INSERT OR IGNORE INTO samples(run_id, problem_id, sample_index, seed, text, token_count, finish_reason, stop_string, gen_ms, label, created_at)
+                VALUES($run, $pid, $idx, $seed, $text, $tok, $finish, $stop, $ms, $label, $created)
+                """,
+                ("$run", s.RunId), ("$pid", s.ProblemId), ("$idx", s.Index), ("$seed", s.Seed), ("$text", s.Text), ("$tok", s.TokenCount),
+                ("$finish", s.FinishReason), ("$stop", s.StopString), ("$ms", s.Milliseconds), ("$label", s.Label is null ? null : s.Label.Value ? 1 : 0),
+                ("$created", now));
+            cmd.Transaction = tx;
+            inserted += cmd.ExecuteNonQuery();
+        }
+        tx.Commit();
+        return inserted;
+    }
+
+    public IReadOnlySet<int> SampleIndices(string runId, string problemId)
+    {
+        using var cmd = Command("SELECT sample_index FROM samples WHERE run_id = $run AND problem_id = $pid", ("$run", runId), ("$pid", problemId));
+        using var r = cmd.ExecuteReader();
+        var set = new HashSet<int>();
+        while (r.Read()) set.Add(r.GetInt32(0));
+        return set;
+    }
+
+    public IReadOnlyList<StoredProblem> Problems(string runId)
+    {
+        using var cmd = Command("SELECT problem_id, position, question, gold, fields_json, prompt, prompt_tokens FROM problems WHERE run_id = $run ORDER BY position", ("$run", runId));
+        using var r = cmd.ExecuteReader();
+        var list = new List<StoredProblem>();
+        while (r.Read())
+            list.Add(new StoredProblem(runId, r.GetString(0), r.GetInt32(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3),
+                JsonSerializer.Deserialize<Dictionary<string, string>>(r.GetString(4)) ?? [], r.IsDBNull(5) ? null : r.GetString(5), r.IsDBNull(6) ? null : r.GetInt32(6)));
+        return list;
+    }
+
+    /// <summary>Samples of a run in problem order, then index order.</summary>
+    public IEnumerable<StoredSample> Samples(string runId)
+    {
+        using var cmd = Command("""
+            SELECT s.problem_id, s.sample_index, s.seed, s.text, s.token_count, s.finish_reason, s.stop_string, s.gen_ms, s.label
+            FROM samples s JOIN problems p ON p.run_id = s.run_id AND p.problem_id = s.problem_id
+            WHERE s.run_id = $run ORDER BY p.position, s.sample_index
+            """, ("$run", runId));
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+            yield return new StoredSample(runId, r.GetString(0), r.GetInt32(1), r.GetInt64(2), r.GetString(3), r.GetInt32(4), r.GetString(5),
+                r.IsDBNull(6) ? null : r.GetString(6), r.GetDouble(7), r.IsDBNull(8) ? null : r.GetInt32(8) != 0);
+    }
+
+    public long SampleCount(string runId) => Scalar<long>("SELECT COUNT(*) FROM samples WHERE run_id = $run", ("$run", runId));
+
+    /// <summary>SHA-256 of a model file, cached by (path, size, modification time): large GGUFs take a while to hash.</summary>
+    public string ModelHash(string modelPath)
+    {
+        var info = new FileInfo(modelPath);
+        var full = info.FullName;
+        var cached = Scalar<string?>("SELECT sha256 FROM model_hashes WHERE path = $p AND size = $s AND mtime_ticks = $m",
+            ("$p", full), ("$s", info.Length), ("$m", info.LastWriteTimeUtc.Ticks));
+        if (cached is not null) return cached;
+        string hash;
+        using (var stream = File.OpenRead(full)) hash = Convert.ToHexStringLower(SHA256.HashData(stream));
+        using var cmd = Command("INSERT OR REPLACE INTO model_hashes(path, size, mtime_ticks, sha256) VALUES($p, $s, $m, $h)",
+            ("$p", full), ("$s", info.Length), ("$m", info.LastWriteTimeUtc.Ticks), ("$h", hash));
+        cmd.ExecuteNonQuery();
+        return hash;
+    }
+
+    private void Execute(string sql)
+    {
+        using var cmd = Command(sql);
+        cmd.ExecuteNonQuery();
+    }
+
+    private T Scalar<T>(string sql, params (string Name, object? Value)[] parameters)
+    {
+        using var cmd = Command(sql, parameters);
+        var value = cmd.ExecuteScalar();
+        return value is null or DBNull ? default! : (T)Convert.ChangeType(value, Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private SqliteCommand Command(string sql, params (string Name, object? Value)[] parameters)
+    {
+        var cmd = _connection.CreateCommand();
+        cmd.CommandText = sql;
+        foreach (var (name, value) in parameters) cmd.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        return cmd;
+    }
+
+    public void Dispose() => _connection.Dispose();
+}

@@ -1,0 +1,19 @@
+using BestOfN.Problems;
+using BestOfN.Sampler.Sampling;
+
+namespace BestOfN.Store;
+
+/// <summary>Writes a sampling run into the SQLite run store.</summary>
+public sealed class RunStoreSink(RunStore store, string runId, IReadOnlyList<Problem> problems) : ISampleSink
+{
+    private readonly Dictionary<string, int> _positions = problems.Select((p, i) => (p.Id, i)).ToDictionary(x => x.Id, x => x.i);
+
+    public IReadOnlySet<int> StoredIndices(string problemId) => store.SampleIndices(runId, problemId);
+
+    public void SaveProblem(Problem problem, PreparedPrompt prompt) =>
+        store.SaveProblems([new StoredProblem(runId, problem.Id, _positions[problem.Id], problem.Question, problem.GoldAnswer, problem.Fields, prompt.Text, prompt.Tokens.Length)]);
+
+    public void SaveWave(Wave wave) =>
+        store.SaveSamples(wave.Samples.Select(s => new StoredSample(runId, s.ProblemId, s.Index, s.Seed, s.Text, s.TokenCount,
+            s.FinishReason.ToString().ToLowerInvariant(), s.StopString, s.Milliseconds, Label: null)));
+}
