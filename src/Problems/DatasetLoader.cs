@@ -78,36 +78,43 @@ public static class DatasetLoader
     // type and solution; its clean answers come from math_testset_annotation.json beside it, in the same order.
     private static List<Problem> ReadMath(DatasetSpec spec)
     {
-        List<string>? annotated = null;
+        List<string[]>? annotated = null;
         var annotation = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(spec.Path))!, "math_testset_annotation.json");
         var problems = ReadJsonl(spec, (s, line, obj) =>
         {
             var question = RequiredString(s, line, obj, "problem");
             var answer = OptionalString(obj, "answer");
+            string[] alternatives = [];
             if (answer is null)
             {
                 annotated ??= File.Exists(annotation) ? ReadAnnotation(annotation) : null;
                 if (annotated is null) throw new DatasetException(s.Path, line, "answer", "missing, and no math_testset_annotation.json lies beside the file to supply it");
                 var index = line - 1;
                 if (index >= annotated.Count) throw new DatasetException(s.Path, line, "answer", $"missing, and {annotation} has only {annotated.Count} answers");
-                answer = annotated[index];
+                answer = annotated[index][0];
+                alternatives = annotated[index][1..];
             }
             var fields = ScalarFields(obj, "problem", "solution", "answer");
             var mutable = new Dictionary<string, string>(fields);
             if (!mutable.ContainsKey("subject") && mutable.Remove("type", out var type)) mutable["subject"] = type;
             if (mutable.TryGetValue("level", out var level) && level.StartsWith("Level ", StringComparison.Ordinal)) mutable["level"] = level["Level ".Length..];
             var id = OptionalString(obj, "unique_id") ?? $"math-{line - 1}";
-            return new Problem(id, question, answer, OptionalString(obj, "solution"), mutable);
+            return new Problem(id, question, answer, OptionalString(obj, "solution"), mutable) { AlternativeGolds = alternatives };
         });
         return problems;
     }
 
-    private static List<string> ReadAnnotation(string path)
+    // An entry's answer is a string, or a list of answers that are all accepted.
+    private static List<string[]> ReadAnnotation(string path)
     {
         using var doc = JsonDocument.Parse(File.ReadAllBytes(path));
-        return doc.RootElement.EnumerateArray().Select((e, i) =>
-            e.TryGetProperty("answer", out var a) && a.ValueKind == JsonValueKind.String ? a.GetString()!
-                : throw new DatasetException(path, i + 1, "answer", "annotation entry has no string answer")).ToList();
+        return doc.RootElement.EnumerateArray().Select((e, i) => e.TryGetProperty("answer", out var a) ? a.ValueKind switch
+        {
+            JsonValueKind.String => [a.GetString()!],
+            JsonValueKind.Array when a.GetArrayLength() > 0 && a.EnumerateArray().All(x => x.ValueKind == JsonValueKind.String) =>
+                a.EnumerateArray().Select(x => x.GetString()!).ToArray(),
+            _ => throw new DatasetException(path, i + 1, "answer", "annotation entry's answer is neither a string nor a list of strings"),
+        } : throw new DatasetException(path, i + 1, "answer", "annotation entry has no answer")).ToList();
     }
 
     private static Problem Generic(DatasetSpec spec, int line, JsonElement obj)

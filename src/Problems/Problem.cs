@@ -6,6 +6,9 @@ namespace BestOfN.Problems;
 /// <param name="Solution">The reference solution, when the dataset has one.</param>
 public sealed record Problem(string Id, string Question, string? GoldAnswer, string? Solution, IReadOnlyDictionary<string, string> Fields)
 {
+    /// <summary>Other answers that also count as correct (the full MATH annotation lists a few problems with two).</summary>
+    public IReadOnlyList<string> AlternativeGolds { get; init; } = [];
+
     public string? Field(string name) => Fields.TryGetValue(name, out var v) ? v : null;
 }
 

@@ -1,13 +1,94 @@
 using System.CommandLine;
+using System.Globalization;
+using BestOfN.Sampler.Bench;
+using BestOfN.Sampler.Gguf;
+using BestOfN.Sampler.Llama;
+using BestOfN.Sampler.Native;
 
 namespace BestOfN.Cli.Commands;
 
+/// <summary>`bench`: the sampler's speed next to llama.cpp's llama-batched-bench; subcommands time the other stages.</summary>
 internal static class BenchCommand
 {
-    public static Command Create() => new("bench", "Benchmarks (not implemented yet)")
+    private static readonly Option<FileInfo> Model = new Option<FileInfo>("--model") { Description = "GGUF model (default: a generated ~35M-parameter llama model, F16)" }.AcceptExistingOnly();
+    private static readonly Option<string> Parallel = new("--parallel") { Description = "Parallel sequences to measure, comma-separated", DefaultValueFactory = _ => "1,16,64,256" };
+    private static readonly Option<int> PromptTokens = new("--prompt-tokens") { Description = "Shared prompt length (llama-batched-bench -npp)", DefaultValueFactory = _ => 128 };
+    private static readonly Option<int> GenTokens = new("--gen-tokens") { Description = "Tokens generated per sequence (llama-batched-bench -ntg)", DefaultValueFactory = _ => 64 };
+    private static readonly Option<string> Kv = new("--kv") { Description = "KV layout: unified, split or both", DefaultValueFactory = _ => "unified" };
+    private static readonly Option<FileInfo> Peer = new Option<FileInfo>("--peer") { Description = "Path to llama-batched-bench (scripts/build-llama-batched-bench.sh builds it) to run on the same model and settings" }.AcceptExistingOnly();
+    private static readonly NativeOptions Native = new();
+
+    public static Command Create()
     {
-        BenchVotingCommand.Create(),
-        BenchGradingCommand.Create(),
-        BenchScoringCommand.Create(),
-    };
+        var command = new Command("bench", "Sampler speed (generated and prompt tokens/s) per parallelism, beside llama-batched-bench; subcommands benchmark other stages")
+        {
+            Model, Parallel, PromptTokens, GenTokens, Kv, Peer,
+            BenchVotingCommand.Create(),
+            BenchGradingCommand.Create(),
+            BenchScoringCommand.Create(),
+        };
+        Native.AddTo(command);
+        command.SetAction((pr, ct) => Task.FromResult(Run(pr)));
+        return command;
+    }
+
+    private static int Run(ParseResult pr)
+    {
+        var output = pr.InvocationConfiguration.Output;
+        var kvLayouts = pr.GetValue(Kv) switch
+        {
+            "unified" => new[] { true },
+            "split" => [false],
+            "both" => [true, false],
+            var other => null,
+        };
+        if (kvLayouts is null) return SampleCommand.Fail(pr, [$"--kv must be unified, split or both, got {pr.GetValue(Kv)}."]);
+        var options = new SamplerBenchOptions
+        {
+            PromptTokens = pr.GetValue(PromptTokens), GeneratedTokens = pr.GetValue(GenTokens), Threads = pr.GetValue(Native.Threads),
+            Parallel = pr.GetValue(Parallel)!.Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToList(), KvUnified = kvLayouts,
+        };
+        Native.Load(pr);
+        var modelPath = pr.GetValue(Model)?.FullName ?? DefaultBenchModel();
+        using var model = LlamaModel.Load(modelPath, new LlamaModelOptions { GpuLayers = pr.GetValue(Native.GpuLayers) });
+        var threads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount;
+        output.WriteLine($"model {modelPath}: {model.Description}, {model.ParameterCount / 1e6:F1}M parameters, vocab {model.VocabSize}");
+        output.WriteLine($"prompt {options.PromptTokens} tokens shared, {options.GeneratedTokens} new tokens per sequence, {threads} threads; ours samples every token (top-k 40, top-p 0.95, T 0.7), the peer only decodes");
+        output.WriteLine();
+        output.WriteLine("|  kv     | parallel | prefilled | ours PP t/s | ours TG t/s | peer PP t/s | peer TG t/s | TG ratio | PP ratio |");
+        output.WriteLine("|---------|---------:|----------:|------------:|------------:|------------:|------------:|---------:|---------:|");
+        foreach (var kv in kvLayouts)
+        {
+            var ours = SamplerBenchmark.Run(model, options with { KvUnified = [kv] }).ToList();
+            IReadOnlyList<PeerBenchRow> peer = [];
+            if (pr.GetValue(Peer) is { } peerPath)
+            {
+                var ctx = options.Parallel.Max(p => kv ? options.PromptTokens + p * options.GeneratedTokens : p * (options.PromptTokens + options.GeneratedTokens));
+                peer = LlamaBatchedBench.Run(peerPath.FullName, modelPath, options, kv, (ctx + 255) / 256 * 256);
+            }
+            foreach (var row in ours)
+            {
+                var p = peer.FirstOrDefault(x => x.Parallel == row.Parallel);
+                string F(double? v) => v is null ? "-" : v.Value.ToString("F1", CultureInfo.InvariantCulture);
+                string R(double a, double? b) => b is null or 0 ? "-" : (a / b.Value).ToString("F2", CultureInfo.InvariantCulture) + "x";
+                output.WriteLine($"| {(kv ? "unified" : "split"),-7} | {row.Parallel,8} | {row.PromptTokensPrefilled,9} | {F(row.PromptTokensPerSecond),11} | {F(row.GeneratedTokensPerSecond),11} | " +
+                                 $"{F(p?.PromptTokensPerSecond),11} | {F(p?.GeneratedTokensPerSecond),11} | {R(row.GeneratedTokensPerSecond, p?.GeneratedTokensPerSecond),8} | {R(row.PromptTokensPerSecond, p?.PromptTokensPerSecond),8} |");
+            }
+        }
+        output.WriteLine();
+        output.WriteLine("prefilled = prompt tokens decoded for the whole problem: the prompt is evaluated once, not once per sequence.");
+        return 0;
+    }
+
+    /// <summary>The generated benchmark model, written once into the native cache.</summary>
+    internal static string DefaultBenchModel()
+    {
+        var path = Path.Combine(NativePackages.CacheRoot(), "models", "bench-llama-35m-f16.gguf");
+        if (!File.Exists(path))
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            TinyLlamaModel.Write(path, SamplerBenchmark.BenchModelSpec);
+        }
+        return path;
+    }
 }

@@ -66,6 +66,9 @@ public sealed class BatchedSampler : IDisposable
 
     public int ContextSize => _context.ContextSize;
 
+    /// <summary>How long the last problem's prompt prefill took.</summary>
+    public TimeSpan LastPrefillTime { get; private set; }
+
     /// <summary>
     /// Draws the given sample indices of one problem, <see cref="SamplerOptions.Parallel"/> at a time, and yields each
     /// wave when it is complete. <paramref name="onStep"/> hears the tokens decoded by each step, for progress.
@@ -78,7 +81,9 @@ public sealed class BatchedSampler : IDisposable
         if (sampleIndices.Count == 0) yield break;
 
         _context.ClearMemory();
+        var prefillClock = Stopwatch.StartNew();
         Prefill(prompt.Tokens);
+        LastPrefillTime = prefillClock.Elapsed;
         var promptTokensForFirstWave = prompt.Tokens.Length;
         var sequencesWithPrompt = 1;
 
@@ -171,7 +176,7 @@ public sealed class BatchedSampler : IDisposable
             {
                 streams[i].Scratch = scratch;
                 sample(streams[i], i);
-                streams[i].Advance(_model, _options.MaxTokens, clock);
+                streams[i].Advance(_model, _options, clock);
             }
             finally
             {
@@ -205,13 +210,13 @@ public sealed class BatchedSampler : IDisposable
         public unsafe void SampleFrom(float* logits, int vocab) => _drawn = Chain.Sample(logits, vocab, Scratch!);
 
         /// <summary>Takes the drawn token: stop on end-of-generation, a completed stop string or the length limit.</summary>
-        public void Advance(LlamaModel model, int maxTokens, Stopwatch clock)
+        public void Advance(LlamaModel model, SamplerOptions options, Stopwatch clock)
         {
             _tokens++;
             Pending = null;
-            if (model.IsEndOfGeneration(_drawn)) Finish(FinishReason.Eos, clock);
+            if (!options.IgnoreEndOfGeneration && model.IsEndOfGeneration(_drawn)) Finish(FinishReason.Eos, clock);
             else if (text.Append(_piece.AsSpan(0, model.TokenBytes(_drawn, _piece)))) Finish(FinishReason.Stop, clock);
-            else if (_tokens >= maxTokens) Finish(FinishReason.Length, clock);
+            else if (_tokens >= options.MaxTokens) Finish(FinishReason.Length, clock);
             else Pending = _drawn;
         }
 

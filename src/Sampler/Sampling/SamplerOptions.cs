@@ -54,6 +54,10 @@ public sealed record SamplerOptions
     /// <summary>CPU threads; 0 uses every core. The default value is 0.</summary>
     public int Threads { get; init; } = SamplerDefaults.Threads;
 
+    /// <summary>Keep generating through end-of-generation tokens (as llama.cpp's --ignore-eos); benchmarks use it to
+    /// generate a fixed length. The default value is false.</summary>
+    public bool IgnoreEndOfGeneration { get; init; }
+
     public SamplingParameters Sampling => new(Temperature, TopK, TopP, MinP);
 
     /// <summary>Every problem with these options, listed together so a run never starts half-valid.</summary>

@@ -1,4 +1,4 @@
-namespace BestOfN.Sampler.Tests;
+namespace BestOfN.Tests.Shared;
 
 public static class RepoPaths
 {

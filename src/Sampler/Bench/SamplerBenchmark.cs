@@ -1,0 +1,66 @@
+using BestOfN.Sampler.Gguf;
+using BestOfN.Sampler.Llama;
+using BestOfN.Sampler.Sampling;
+
+namespace BestOfN.Sampler.Bench;
+
+public sealed record SamplerBenchOptions
+{
+    public int PromptTokens { get; init; } = 128;
+    public int GeneratedTokens { get; init; } = 64;
+    public IReadOnlyList<int> Parallel { get; init; } = [1, 16, 64, 256];
+    public int Threads { get; init; }
+    public IReadOnlyList<bool> KvUnified { get; init; } = [true];
+}
+
+/// <param name="PromptTokensPrefilled">Prompt tokens decoded for this problem: equal to the prompt length when the prompt is evaluated once, not once per sample.</param>
+public sealed record SamplerBenchRow(int Parallel, bool KvUnified, int PromptTokens, int GeneratedTokensPerSample,
+    double PrefillSeconds, double GenerationSeconds, long TokensGenerated, long PromptTokensPrefilled)
+{
+    public double PromptTokensPerSecond => PromptTokens / PrefillSeconds;
+    public double GeneratedTokensPerSecond => TokensGenerated / GenerationSeconds;
+}
+
+/// <summary>
+/// Times the sampler as llama-batched-bench -pps times llama.cpp: one shared prompt of a fixed length, then a fixed
+/// number of tokens for every parallel sequence (end-of-generation ignored). Unlike the peer, each of our tokens is
+/// also sampled through its own top-k/top-p/temperature chain, so the figures include sampling.
+/// </summary>
+public static class SamplerBenchmark
+{
+    /// <summary>The model benchmarks use when none is given: llama-architecture, ~35M parameters, F16, 8k vocabulary.</summary>
+    public static readonly TinyLlamaSpec BenchModelSpec = new()
+    {
+        EmbeddingSize = 512, Layers = 8, Heads = 8, KvHeads = 8, FeedForwardSize = 1536, ContextLength = 32768,
+        FillerPieces = 7600, TensorType = GgufWriter.TensorType.F16, Seed = 42,
+    };
+
+    public static IEnumerable<SamplerBenchRow> Run(LlamaModel model, SamplerBenchOptions options)
+    {
+        var rng = new Random(1);
+        // Ordinary word pieces only (past the control and byte-fallback tokens), so the prompt is plain text.
+        var firstNormal = Math.Min(model.VocabSize - 1, 300);
+        var tokens = new LlamaToken[options.PromptTokens];
+        tokens[0] = model.Bos;
+        for (var i = 1; i < tokens.Length; i++) tokens[i] = new LlamaToken(rng.Next(firstNormal, model.VocabSize));
+        var prompt = new PreparedPrompt("bench", "", tokens);
+
+        Measure(model, prompt, options with { GeneratedTokens = 4 }, parallel: 4, kvUnified: true); // warm-up
+        foreach (var kv in options.KvUnified)
+            foreach (var parallel in options.Parallel)
+                yield return Measure(model, prompt, options, parallel, kv);
+    }
+
+    private static SamplerBenchRow Measure(LlamaModel model, PreparedPrompt prompt, SamplerBenchOptions options, int parallel, bool kvUnified)
+    {
+        var sampler = new SamplerOptions
+        {
+            N = parallel, Parallel = parallel, MaxTokens = options.GeneratedTokens, Temperature = 0.7f, TopK = 40, TopP = 0.95f,
+            Threads = options.Threads, KvUnified = kvUnified, IgnoreEndOfGeneration = true, Seed = 1,
+        };
+        using var s = new BatchedSampler(model, sampler, prompt.Tokens.Length);
+        var wave = s.Sample(prompt, Enumerable.Range(0, parallel).ToList()).Single();
+        return new SamplerBenchRow(parallel, kvUnified, prompt.Tokens.Length, options.GeneratedTokens,
+            s.LastPrefillTime.TotalSeconds, wave.Elapsed.TotalSeconds, wave.GeneratedTokens, s.PromptTokensPrefilled);
+    }
+}
