@@ -79,7 +79,7 @@ internal static class SampleCommand
 
         var output = pr.InvocationConfiguration.Output;
         output.WriteLine($"run {run.RunId} in {store.Path}: {problems.Count} problems × {sampler.N} samples, model {modelFile.Name} ({model.Description})");
-        var summary = SamplingProgressDisplay.Run("sampling", progress =>
+        var summary = SamplingProgressDisplay.Run("sampling", pr.InvocationConfiguration.Error, progress =>
             SamplingJob.Run(model, problems, renderer, sampler, new RunStoreSink(store, run.RunId, problems), progress, ct));
         output.WriteLine(string.Create(global::System.Globalization.CultureInfo.InvariantCulture,
             $"done: {summary.SamplesDrawn} samples drawn, {summary.SamplesSkipped} already stored, {summary.TokensGenerated} tokens in {summary.Elapsed.TotalSeconds:F1} s " +

@@ -10,7 +10,7 @@ namespace BestOfN.Cli.Progress;
 /// </summary>
 internal static class SamplingProgressDisplay
 {
-    public static T Run<T>(string title, Func<IProgress<SamplingProgress>, T> work)
+    public static T Run<T>(string title, TextWriter plainOutput, Func<IProgress<SamplingProgress>, T> work)
     {
         if (AnsiConsole.Profile.Capabilities.Interactive && !Console.IsOutputRedirected)
         {
@@ -28,20 +28,21 @@ internal static class SamplingProgressDisplay
                     }));
                 });
         }
-        var last = TimeSpan.MinValue;
+        TimeSpan? last = null;
         return work(new SyncProgress(p =>
         {
             var final = p.ProblemsDone == p.ProblemsTotal;
-            if (!final && p.Elapsed - last < TimeSpan.FromSeconds(5)) return;
+            if (!final && last is { } l && p.Elapsed - l < TimeSpan.FromSeconds(5)) return;
             last = p.Elapsed;
-            Console.Error.WriteLine($"{title} {Describe(p)}");
+            plainOutput.WriteLine($"{title} {Describe(p)}");
         }));
     }
 
     public static string Describe(SamplingProgress p)
     {
         var seconds = Math.Max(p.Elapsed.TotalSeconds, 1e-9);
-        var samplesPerSecond = p.SamplesDone / seconds;
+        // Rates count this invocation's work only, not samples a resumed run found already stored.
+        var samplesPerSecond = (p.SamplesDone - p.SamplesResumed) / seconds;
         var tokensPerSecond = p.TokensGenerated / seconds;
         var remaining = p.SamplesTotal - p.SamplesDone;
         var eta = samplesPerSecond > 0 && remaining > 0 ? TimeSpan.FromSeconds(remaining / samplesPerSecond).ToString(@"hh\:mm\:ss", CultureInfo.InvariantCulture) : "--:--:--";

@@ -7,7 +7,7 @@ namespace BestOfN.Sampler.Sampling;
 
 /// <summary>Progress of a sampling run, for a progress display.</summary>
 public readonly record struct SamplingProgress(
-    int ProblemsDone, int ProblemsTotal, long SamplesDone, long SamplesTotal,
+    int ProblemsDone, int ProblemsTotal, long SamplesDone, long SamplesTotal, long SamplesResumed,
     long TokensGenerated, long PromptTokensPrefilled, TimeSpan Elapsed);
 
 /// <param name="SamplesDrawn">Samples drawn by this invocation (not those found already stored).</param>
@@ -29,7 +29,7 @@ public static class SamplingJob
         var skipped = samplesTotal - work.Sum(w => (long)w.Missing.Count);
         long samplesDone = skipped, tokens = 0, prefilled = 0, drawn = 0;
         var problemsDone = 0;
-        void Report() => progress?.Report(new SamplingProgress(problemsDone, problems.Count, samplesDone, samplesTotal, tokens, prefilled, clock.Elapsed));
+        void Report() => progress?.Report(new SamplingProgress(problemsDone, problems.Count, samplesDone, samplesTotal, skipped, tokens, prefilled, clock.Elapsed));
 
         var todo = work.Where(w => w.Missing.Count > 0).ToList();
         problemsDone = problems.Count - todo.Count;
