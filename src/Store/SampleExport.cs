@@ -2,18 +2,29 @@ using System.Text.Json;
 
 namespace BestOfN.Store;
 
+/// <summary>Extra per-sample fields of an export, computed from the sample (grading) or stored beside it (reward scores).</summary>
+public interface IExportColumns
+{
+    /// <summary>Called once per run before its samples.</summary>
+    void BeginRun(RunInfo run);
+
+    void Write(StoredProblem problem, StoredSample sample, Utf8JsonWriter json);
+}
+
 /// <summary>
 /// Writes stored samples as JSONL with names a Python user knows: run_id, problem_id, sample_index, question, gold,
 /// prompt, completion, seed, num_tokens, finish_reason, gen_ms, label, then the problem's own fields (level, subject, …).
 /// </summary>
 public static class SampleExport
 {
-    public static long Write(RunStore store, IEnumerable<RunInfo> runs, TextWriter writer)
+    public static long Write(RunStore store, IEnumerable<RunInfo> runs, TextWriter writer, IReadOnlyList<IExportColumns>? columns = null)
     {
         var count = 0L;
         var buffer = new MemoryStream();
+        columns ??= [];
         foreach (var run in runs)
         {
+            foreach (var c in columns) c.BeginRun(run);
             var problems = store.Problems(run.RunId).ToDictionary(p => p.ProblemId);
             foreach (var s in store.Samples(run.RunId))
             {
@@ -34,6 +45,7 @@ public static class SampleExport
                     json.WriteString("finish_reason", s.FinishReason);
                     json.WriteNumber("gen_ms", Math.Round(s.Milliseconds, 3));
                     if (s.Label is { } label) json.WriteBoolean("label", label);
+                    foreach (var c in columns) c.Write(p, s, json);
                     foreach (var (k, v) in p.Fields)
                         if (!Reserved.Contains(k)) json.WriteString(k, v);
                     json.WriteEndObject();
