@@ -37,6 +37,12 @@ public static class RunIdentity
         return JsonSerializer.Serialize(config);
     }
 
+    public static string FileSha256(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Convert.ToHexStringLower(SHA256.HashData(stream));
+    }
+
     /// <summary>"run-" and the first 12 hex digits of the configuration's SHA-256.</summary>
     public static string RunIdFor(string configJson) =>
         "run-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(configJson)))[..12];

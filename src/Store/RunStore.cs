@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 
@@ -188,8 +187,7 @@ public sealed partial class RunStore : IDisposable
         var cached = Scalar<string?>("SELECT sha256 FROM model_hashes WHERE path = $p AND size = $s AND mtime_ticks = $m",
             ("$p", full), ("$s", info.Length), ("$m", info.LastWriteTimeUtc.Ticks));
         if (cached is not null) return cached;
-        string hash;
-        using (var stream = File.OpenRead(full)) hash = Convert.ToHexStringLower(SHA256.HashData(stream));
+        var hash = RunIdentity.FileSha256(full);
         using var cmd = Command("INSERT OR REPLACE INTO model_hashes(path, size, mtime_ticks, sha256) VALUES($p, $s, $m, $h)",
             ("$p", full), ("$s", info.Length), ("$m", info.LastWriteTimeUtc.Ticks), ("$h", hash));
         cmd.ExecuteNonQuery();

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using BestOfN.Sampler.Sampling;
 
 namespace BestOfN.Store;
 
@@ -11,10 +12,7 @@ public interface IExportColumns
     void Write(StoredProblem problem, StoredSample sample, Utf8JsonWriter json);
 }
 
-/// <summary>
-/// Writes stored samples as JSONL with names a Python user knows: run_id, problem_id, sample_index, question, gold,
-/// prompt, completion, seed, num_tokens, finish_reason, gen_ms, label, then the problem's own fields (level, subject, …).
-/// </summary>
+/// <summary>Writes stored samples as JSONL in the <see cref="SampleLine"/> layout, plus any extra columns.</summary>
 public static class SampleExport
 {
     public static long Write(RunStore store, IEnumerable<RunInfo> runs, TextWriter writer, IReadOnlyList<IExportColumns>? columns = null)
@@ -31,32 +29,12 @@ public static class SampleExport
                 var p = problems[s.ProblemId];
                 buffer.SetLength(0);
                 using (var json = new Utf8JsonWriter(buffer))
-                {
-                    json.WriteStartObject();
-                    json.WriteString("run_id", run.RunId);
-                    json.WriteString("problem_id", s.ProblemId);
-                    json.WriteNumber("sample_index", s.Index);
-                    json.WriteString("question", p.Question);
-                    json.WriteString("gold", p.Gold);
-                    json.WriteString("prompt", p.Prompt);
-                    json.WriteString("completion", s.Text);
-                    json.WriteNumber("seed", s.Seed);
-                    json.WriteNumber("num_tokens", s.TokenCount);
-                    json.WriteString("finish_reason", s.FinishReason);
-                    json.WriteNumber("gen_ms", Math.Round(s.Milliseconds, 3));
-                    if (s.Label is { } label) json.WriteBoolean("label", label);
-                    foreach (var c in columns) c.Write(p, s, json);
-                    foreach (var (k, v) in p.Fields)
-                        if (!Reserved.Contains(k)) json.WriteString(k, v);
-                    json.WriteEndObject();
-                }
+                    new SampleLine(run.RunId, s.ProblemId, s.Index, p.Question, p.Gold, p.Prompt, s.Text, s.Seed, s.TokenCount, s.FinishReason,
+                        s.Milliseconds, s.Label, p.Fields).WriteTo(json, j => { foreach (var c in columns) c.Write(p, s, j); });
                 writer.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
                 count++;
             }
         }
         return count;
     }
-
-    private static readonly HashSet<string> Reserved =
-        ["run_id", "problem_id", "sample_index", "question", "gold", "prompt", "completion", "seed", "num_tokens", "finish_reason", "gen_ms", "label", "answer", "correct", "orm_score", "prm_scores"];
 }

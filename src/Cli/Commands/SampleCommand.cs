@@ -24,6 +24,7 @@ internal static class SampleCommand
     private static readonly Option<string[]> Stop = new("--stop") { Description = "Stop string (repeatable); the text is cut before it" };
     private static readonly Option<bool> NoKvUnified = new("--no-kv-unified") { Description = "Give each sequence its own KV buffer (slower here; see bench --kv both)" };
     internal static readonly Option<FileInfo> StorePath = new("--store") { Description = "SQLite run store", DefaultValueFactory = _ => new FileInfo("runs.db") };
+    private static readonly Option<FileInfo> Out = new("--out") { Description = "Write samples to this JSONL file instead of the store (reruns resume it too)" };
     private static readonly Option<string?> RunName = new("--run") { Description = "Run id (default: derived from the model hash and every setting that changes samples)" };
     private static readonly Option<int?> Limit = new("--limit") { Description = "Only the first N problems" };
     private static readonly Option<string?> ProblemIds = new("--problems") { Description = "Only these problem ids, comma-separated" };
@@ -40,7 +41,7 @@ internal static class SampleCommand
         var command = new Command("sample", "Draw N solutions per problem from a GGUF model into the run store (reruns resume)")
         {
             Model, Dataset, Field, N, Temperature, TopK, TopP, MinP, MaxTokens, Parallel, Seed, Stop, NoKvUnified,
-            StorePath, RunName, Limit, ProblemIds, Prompt, System, ChatTemplate, FewShotFile, FewShotK, MessagesFile,
+            StorePath, Out, RunName, Limit, ProblemIds, Prompt, System, ChatTemplate, FewShotFile, FewShotK, MessagesFile,
         };
         Native.AddTo(command);
         command.SetAction((pr, ct) => Task.FromResult(Run(pr, ct)));
@@ -72,15 +73,18 @@ internal static class SampleCommand
         var modelFile = pr.GetValue(Model)!;
         using var model = LlamaModel.Load(modelFile.FullName, new LlamaModelOptions { GpuLayers = pr.GetValue(Native.GpuLayers) });
         var renderer = new PromptRenderer(model, prompt);
-        using var store = RunStore.Open(pr.GetValue(StorePath)!.FullName);
-        var config = RunIdentity.SamplingConfigJson(store.ModelHash(modelFile.FullName), spec.Name, prompt, sampler);
-        var run = store.EnsureRun(new RunInfo(pr.GetValue(RunName) ?? RunIdentity.RunIdFor(config), "sample", spec.Name, modelFile.FullName,
-            store.ModelHash(modelFile.FullName), config, DateTimeOffset.UtcNow));
-
+        var jsonl = pr.GetValue(Out);
+        using var store = jsonl is null ? RunStore.Open(pr.GetValue(StorePath)!.FullName) : null;
+        var modelHash = store?.ModelHash(modelFile.FullName) ?? RunIdentity.FileSha256(modelFile.FullName);
+        var config = RunIdentity.SamplingConfigJson(modelHash, spec.Name, prompt, sampler);
+        var runId = pr.GetValue(RunName) ?? RunIdentity.RunIdFor(config);
+        store?.EnsureRun(new RunInfo(runId, "sample", spec.Name, modelFile.FullName, modelHash, config, DateTimeOffset.UtcNow));
+        using var jsonlSink = jsonl is null ? null : new JsonlSampleSink(jsonl.FullName, runId);
+        ISampleSink sink = jsonlSink ?? (ISampleSink)new RunStoreSink(store!, runId, problems);
         var output = pr.InvocationConfiguration.Output;
-        output.WriteLine($"run {run.RunId} in {store.Path}: {problems.Count} problems × {sampler.N} samples, model {modelFile.Name} ({model.Description})");
+        output.WriteLine($"run {runId} in {store?.Path ?? jsonlSink!.Path}: {problems.Count} problems × {sampler.N} samples, model {modelFile.Name} ({model.Description})");
         var summary = SamplingProgressDisplay.Run("sampling", pr.InvocationConfiguration.Error, progress =>
-            SamplingJob.Run(model, problems, renderer, sampler, new RunStoreSink(store, run.RunId, problems), progress, ct));
+            SamplingJob.Run(model, problems, renderer, sampler, sink, progress, ct));
         output.WriteLine(string.Create(global::System.Globalization.CultureInfo.InvariantCulture,
             $"done: {summary.SamplesDrawn} samples drawn, {summary.SamplesSkipped} already stored, {summary.TokensGenerated} tokens in {summary.Elapsed.TotalSeconds:F1} s " +
             $"({summary.TokensGenerated / Math.Max(summary.Elapsed.TotalSeconds, 1e-9):F0} tok/s); prompt tokens prefilled: {summary.PromptTokensPrefilled} (once per problem)"));

@@ -19,6 +19,13 @@ public sealed record TinyLlamaSpec
     /// <summary>Extra whole-word pieces added to the vocabulary, e.g. "+", "-", "ки". Each becomes one token.</summary>
     public IReadOnlyList<string> ExtraPieces { get; init; } = [];
 
+    /// <summary>Extra control tokens added after the ChatML ones, e.g. Llama 3's "&lt;|start_header_id|&gt;". The default value is none.</summary>
+    public IReadOnlyList<string> ExtraControlTokens { get; init; } = [];
+
+    /// <summary>Written as tokenizer.ggml.add_space_prefix when set; false makes "+" tokenize as "+" rather than "▁+" (as a BPE
+    /// vocabulary would). The default value is null (not written: llama.cpp's SentencePiece default, true).</summary>
+    public bool? AddSpacePrefix { get; init; }
+
     /// <summary>Number of filler pieces added to reach a realistic vocabulary size (makes sampling cost realistic in benchmarks).</summary>
     public int FillerPieces { get; init; }
 
@@ -85,6 +92,7 @@ public static class TinyLlamaModel
             .Add("tokenizer.ggml.add_bos_token", true)
             .Add("tokenizer.ggml.add_eos_token", false);
         if (spec.ChatTemplate is not null) w.Add("tokenizer.chat_template", spec.ChatTemplate);
+        if (spec.AddSpacePrefix is { } addSpacePrefix) w.Add("tokenizer.ggml.add_space_prefix", addSpacePrefix);
 
         float[] Random(long count, float scale)
         {
@@ -127,6 +135,8 @@ public static class TinyLlamaModel
         for (var b = 0; b < 256; b++) entries.Add(new($"<0x{b:X2}>", 0, TokenType.Byte));
         entries.Add(new(ImStart, 0, TokenType.Control));
         entries.Add(new(ImEnd, 0, TokenType.Control));
+        foreach (var control in spec.ExtraControlTokens)
+            if (!entries.Any(e => e.Piece == control)) entries.Add(new(control, 0, TokenType.Control));
 
         var seen = new HashSet<string>(entries.Select(e => e.Piece));
         var score = -1f;
