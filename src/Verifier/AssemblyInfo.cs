@@ -1,3 +1,0 @@
-namespace BestOfN.Verifier;
-
-internal static class AssemblyInfo;
