@@ -7,6 +7,7 @@ public static class Program
 {
     public static RootCommand CreateRoot() => new("bestofn: best-of-N sampling, grading, reward scoring and voting for math reasoning")
     {
+        RunCommand.Create(),
         SampleCommand.Create(),
         ImportCommand.Create(),
         ExportCommand.Create(),

@@ -28,7 +28,7 @@ internal static class BenchCommand
             BenchScoringCommand.Create(),
         };
         Native.AddTo(command);
-        command.SetAction((pr, ct) => Task.FromResult(Run(pr)));
+        command.SetAction((pr, ct) => Task.FromResult(CommandErrors.Guard(pr, () => Run(pr))));
         return command;
     }
 

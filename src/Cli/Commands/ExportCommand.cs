@@ -17,7 +17,7 @@ internal static class ExportCommand
         {
             StorePath, Out, RunName, Extraction,
         };
-        command.SetAction((pr, ct) =>
+        command.SetAction((pr, ct) => Task.FromResult(CommandErrors.Guard(pr, () =>
         {
             using var store = RunStore.Open(pr.GetValue(StorePath)!.FullName);
             var runs = pr.GetValue(RunName) is { } name
@@ -34,8 +34,8 @@ internal static class ExportCommand
                 count = SampleExport.Write(store, runs, writer, columns);
             }
             pr.InvocationConfiguration.Error.WriteLine($"exported {count} samples from {runs.Count} run(s) to {(outPath.Name == "-" ? "stdout" : outPath.FullName)}");
-            return Task.FromResult(0);
-        });
+            return 0;
+        })));
         return command;
     }
 }

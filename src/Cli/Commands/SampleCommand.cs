@@ -44,7 +44,7 @@ internal static class SampleCommand
             StorePath, Out, RunName, Limit, ProblemIds, Prompt, System, ChatTemplate, FewShotFile, FewShotK, MessagesFile,
         };
         Native.AddTo(command);
-        command.SetAction((pr, ct) => Task.FromResult(Run(pr, ct)));
+        command.SetAction((pr, ct) => Task.FromResult(CommandErrors.Guard(pr, () => Run(pr, ct))));
         return command;
     }
 
@@ -65,30 +65,41 @@ internal static class SampleCommand
         var errors = sampler.Validate().Concat(prompt.Validate()).ToList();
         if (errors.Count > 0) return Fail(pr, errors);
 
-        var spec = DatasetSpec.Parse(pr.GetValue(Dataset)!, DatasetSpec.ParseFieldMap(pr.GetValue(Field) ?? []));
-        var ids = pr.GetValue(ProblemIds)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        var problems = DatasetLoader.Select(DatasetLoader.Load(spec), ids, pr.GetValue(Limit));
-
+        var request = new SampleRequest(
+            DatasetSpec.Parse(pr.GetValue(Dataset)!, DatasetSpec.ParseFieldMap(pr.GetValue(Field) ?? [])),
+            pr.GetValue(ProblemIds)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), pr.GetValue(Limit),
+            pr.GetValue(Model)!, sampler, prompt, pr.GetValue(StorePath)!, pr.GetValue(Out), pr.GetValue(RunName), pr.GetValue(Native.GpuLayers));
         Native.Load(pr);
-        var modelFile = pr.GetValue(Model)!;
-        using var model = LlamaModel.Load(modelFile.FullName, new LlamaModelOptions { GpuLayers = pr.GetValue(Native.GpuLayers) });
-        var renderer = new PromptRenderer(model, prompt);
-        var jsonl = pr.GetValue(Out);
-        using var store = jsonl is null ? RunStore.Open(pr.GetValue(StorePath)!.FullName) : null;
+        Execute(request, pr.InvocationConfiguration.Output, pr.InvocationConfiguration.Error, ct);
+        return 0;
+    }
+
+    /// <summary>Everything one sampling run needs, as parsed from the command line.</summary>
+    internal sealed record SampleRequest(DatasetSpec Dataset, IReadOnlyCollection<string>? ProblemIds, int? Limit, FileInfo Model,
+        SamplerOptions Sampler, PromptOptions Prompt, FileInfo Store, FileInfo? JsonlOut, string? RunName, int GpuLayers);
+
+    /// <summary>Samples into the store (or a JSONL file) and returns the run id. llama.cpp must be loaded.</summary>
+    internal static string Execute(SampleRequest request, TextWriter output, TextWriter error, CancellationToken ct)
+    {
+        var problems = DatasetLoader.Select(DatasetLoader.Load(request.Dataset), request.ProblemIds, request.Limit);
+        var modelFile = request.Model;
+        var sampler = request.Sampler;
+        using var model = LlamaModel.Load(modelFile.FullName, new LlamaModelOptions { GpuLayers = request.GpuLayers });
+        var renderer = new PromptRenderer(model, request.Prompt);
+        using var store = request.JsonlOut is null ? RunStore.Open(request.Store.FullName) : null;
         var modelHash = store?.ModelHash(modelFile.FullName) ?? RunIdentity.FileSha256(modelFile.FullName);
-        var config = RunIdentity.SamplingConfigJson(modelHash, spec.Name, prompt, sampler);
-        var runId = pr.GetValue(RunName) ?? RunIdentity.RunIdFor(config);
-        store?.EnsureRun(new RunInfo(runId, "sample", spec.Name, modelFile.FullName, modelHash, config, DateTimeOffset.UtcNow));
-        using var jsonlSink = jsonl is null ? null : new JsonlSampleSink(jsonl.FullName, runId);
+        var config = RunIdentity.SamplingConfigJson(modelHash, request.Dataset.Name, request.Prompt, sampler);
+        var runId = request.RunName ?? RunIdentity.RunIdFor(config);
+        store?.EnsureRun(new RunInfo(runId, "sample", request.Dataset.Name, modelFile.FullName, modelHash, config, DateTimeOffset.UtcNow));
+        using var jsonlSink = request.JsonlOut is null ? null : new JsonlSampleSink(request.JsonlOut.FullName, runId);
         ISampleSink sink = jsonlSink ?? (ISampleSink)new RunStoreSink(store!, runId, problems);
-        var output = pr.InvocationConfiguration.Output;
         output.WriteLine($"run {runId} in {store?.Path ?? jsonlSink!.Path}: {problems.Count} problems × {sampler.N} samples, model {modelFile.Name} ({model.Description})");
-        var summary = SamplingProgressDisplay.Run("sampling", pr.InvocationConfiguration.Error, progress =>
+        var summary = SamplingProgressDisplay.Run("sampling", error, progress =>
             SamplingJob.Run(model, problems, renderer, sampler, sink, progress, ct));
         output.WriteLine(string.Create(global::System.Globalization.CultureInfo.InvariantCulture,
             $"done: {summary.SamplesDrawn} samples drawn, {summary.SamplesSkipped} already stored, {summary.TokensGenerated} tokens in {summary.Elapsed.TotalSeconds:F1} s " +
             $"({summary.TokensGenerated / Math.Max(summary.Elapsed.TotalSeconds, 1e-9):F0} tok/s); prompt tokens prefilled: {summary.PromptTokensPrefilled} (once per problem)"));
-        return 0;
+        return runId;
     }
 
     internal static int Fail(ParseResult pr, IEnumerable<string> errors)

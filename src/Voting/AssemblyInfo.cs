@@ -1,3 +1,0 @@
-namespace BestOfN.Voting;
-
-internal static class AssemblyInfo;

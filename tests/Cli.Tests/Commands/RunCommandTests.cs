@@ -1,0 +1,31 @@
+namespace BestOfN.Cli.Tests.Commands;
+
+public class RunCommandTests
+{
+    [Fact]
+    public void Run_with_no_model_or_dataset_samples_the_embedded_problems_grades_them_and_prints_the_table()
+    {
+        var store = Path.Combine(CliRunner.TempDir(), "runs.db");
+        var r = CliRunner.Run("run", "--store", store, "--n", "4", "--parallel", "4", "--max-tokens", "8", "--bootstrap", "20");
+        Assert.True(r.ExitCode == 0, r.Error + r.Output);
+        Assert.Contains("tiny generated llama model", r.Output);
+        Assert.Contains("8 problems × 4 samples", r.Output);
+        Assert.Contains("| Pass@1 |", r.Output);
+        Assert.Contains("| Majority Voting@4 |", r.Output);
+        Assert.Contains("32 samples drawn", r.Output);
+
+        var again = CliRunner.Run("run", "--store", store, "--n", "4", "--parallel", "4", "--max-tokens", "8", "--bootstrap", "20");
+        Assert.Contains("0 samples drawn, 32 already stored", again.Output);
+    }
+
+    [Fact]
+    public void A_bad_dataset_line_is_one_clear_error_naming_file_and_line()
+    {
+        var dir = CliRunner.TempDir();
+        var data = Path.Combine(dir, "bad.jsonl");
+        File.WriteAllText(data, "{\"question\": \"q\", \"answer\": \"1 #### 1\"}\n{\"question\": \"q2\"}\n");
+        var r = CliRunner.Run("run", "--dataset", $"gsm8k:{data}", "--store", Path.Combine(dir, "runs.db"));
+        Assert.Equal(1, r.ExitCode);
+        Assert.Equal($"error: {data}:2: field 'answer': missing", r.Error.Trim());
+    }
+}
