@@ -44,6 +44,8 @@ public static class LlamaRuntime
         lock (Gate)
         {
             var directory = ResolveDirectory(options);
+            var llamaPath = FindLibrary(directory, "llama");
+            var ggmlPath = FindLibrary(directory, "ggml");
             if (_loadedFrom is not null)
             {
                 if (!string.Equals(Path.GetFullPath(_loadedFrom), Path.GetFullPath(directory), StringComparison.Ordinal))
@@ -51,8 +53,6 @@ public static class LlamaRuntime
                 return;
             }
 
-            var llamaPath = FindLibrary(directory, "llama");
-            var ggmlPath = FindLibrary(directory, "ggml");
             try
             {
                 _llama = NativeLibrary.Load(llamaPath);
