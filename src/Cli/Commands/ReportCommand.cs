@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
+using BestOfN.Store;
+using BestOfN.Verifier.Grading;
 using BestOfN.Voting.Metrics;
 using BestOfN.Voting.Reporting;
 using BestOfN.Voting.Samples;
@@ -15,7 +17,9 @@ internal static class ReportCommand
             Description = "JSONL sample dump, one sample per line; repeat as NAME=PATH for several dataset columns",
             AllowMultipleArgumentsPerToken = true,
         };
-        var store = new Option<FileInfo>("--store") { Description = "Run store (SQLite) to read samples from (not yet supported)" };
+        var store = new Option<FileInfo>("--store") { Description = "Run store (SQLite): report its runs, grading each sample against its problem's gold" }.AcceptExistingOnly();
+        var runs = new Option<string[]>("--run") { Description = "With --store: only these runs (repeatable; default every run, one column each)", AllowMultipleArgumentsPerToken = true };
+        var extraction = new Option<string>("--extraction") { Description = "With --store: answer extraction, flexible, math-strict or gsm8k-strict", DefaultValueFactory = _ => "flexible" }.AcceptOnlyFromAmong("flexible", "math-strict", "gsm8k-strict");
         var ks = new Option<string>("--ks") { Description = "Comma-separated subset sizes k (default 1,2,4,… up to N)" };
         var bootstrap = new Option<int>("--bootstrap")
         {
@@ -42,7 +46,7 @@ internal static class ReportCommand
 
         var command = new Command("report", "Print pass@k, majority and best-of-k tables with bootstrap intervals")
         {
-            samples, store, ks, bootstrap, seed, weightBy, prmAggregation, monteCarloDraws, json, csv, by, field, datasetName,
+            samples, store, runs, extraction, ks, bootstrap, seed, weightBy, prmAggregation, monteCarloDraws, json, csv, by, field, datasetName,
         };
         command.SetAction(parseResult =>
         {
@@ -50,15 +54,11 @@ internal static class ReportCommand
             var error = parseResult.InvocationConfiguration.Error;
             try
             {
-                if (parseResult.GetValue(store) is not null)
-                {
-                    error.WriteLine("report: --store is not yet supported; export the run to a JSONL dump and use --samples.");
-                    return 1;
-                }
                 var dumps = parseResult.GetValue(samples) ?? [];
-                if (dumps.Length == 0)
+                var storeFile = parseResult.GetValue(store);
+                if (dumps.Length == 0 && storeFile is null)
                 {
-                    error.WriteLine("report: give at least one --samples dump.");
+                    error.WriteLine("report: give at least one --samples dump, or --store.");
                     return 1;
                 }
                 var errors = new List<string>();
@@ -84,6 +84,13 @@ internal static class ReportCommand
                 {
                     reports.Add(new DatasetReport(name, VotingReport.Compute(SampleDumpReader.Read(path, map), options)));
                 }
+                if (storeFile is not null)
+                {
+                    using var runStore = RunStore.Open(storeFile.FullName);
+                    var grader = new AnswerGrader(new GraderOptions { Extraction = ExtractionOptions.FromName(parseResult.GetValue(extraction)!)! });
+                    foreach (var run in SelectRuns(runStore, parseResult.GetValue(runs)))
+                        reports.Add(new DatasetReport($"{run.Dataset} ({run.RunId})", VotingReport.Compute(StoredVotingInput.Load(runStore, run.RunId, grader), options)));
+                }
                 MarkdownTable.Write(output, reports, options.TablePrmAggregation);
                 if (parseResult.GetValue(json) is { } jsonFile)
                 {
@@ -97,13 +104,21 @@ internal static class ReportCommand
                 }
                 return 0;
             }
-            catch (Exception e) when (e is SampleDumpException or SampleValidationException or ArgumentException or IOException or UnauthorizedAccessException)
+            catch (Exception e) when (e is SampleDumpException or SampleValidationException or ArgumentException or IOException or UnauthorizedAccessException or InvalidOperationException)
             {
                 error.WriteLine("report: " + e.Message);
                 return 1;
             }
         });
         return command;
+    }
+
+    private static IReadOnlyList<RunInfo> SelectRuns(RunStore store, string[]? names)
+    {
+        var all = store.Runs();
+        if (names is not { Length: > 0 }) return all;
+        return names.Select(n => all.FirstOrDefault(r => r.RunId == n)
+            ?? throw new ArgumentException($"No run '{n}' in {store.Path}; runs: {string.Join(", ", all.Select(r => r.RunId))}")).ToList();
     }
 
     private static IEnumerable<(string Name, string Path)> NameDumps(string[] dumps, string? datasetName)
