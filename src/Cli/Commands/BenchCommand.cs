@@ -15,6 +15,7 @@ internal static class BenchCommand
     private static readonly Option<int> PromptTokens = new("--prompt-tokens") { Description = "Shared prompt length (llama-batched-bench -npp)", DefaultValueFactory = _ => 128 };
     private static readonly Option<int> GenTokens = new("--gen-tokens") { Description = "Tokens generated per sequence (llama-batched-bench -ntg)", DefaultValueFactory = _ => 64 };
     private static readonly Option<string> Kv = new("--kv") { Description = "KV layout: unified, split or both", DefaultValueFactory = _ => "unified" };
+    private static readonly Option<int> Repeat = new("--repeat") { Description = "Timed repetitions per setting, ours and the peer's; the fastest is shown", DefaultValueFactory = _ => 3 };
     private static readonly Option<FileInfo> Peer = new Option<FileInfo>("--peer") { Description = "Path to llama-batched-bench (scripts/build-llama-batched-bench.sh builds it) to run on the same model and settings" }.AcceptExistingOnly();
     private static readonly NativeOptions Native = new();
 
@@ -22,7 +23,7 @@ internal static class BenchCommand
     {
         var command = new Command("bench", "Sampler speed (generated and prompt tokens/s) per parallelism, beside llama-batched-bench; subcommands benchmark other stages")
         {
-            Model, Parallel, PromptTokens, GenTokens, Kv, Peer,
+            Model, Parallel, PromptTokens, GenTokens, Kv, Repeat, Peer,
             BenchVotingCommand.Create(),
             BenchGradingCommand.Create(),
             BenchScoringCommand.Create(),
@@ -47,13 +48,15 @@ internal static class BenchCommand
         {
             PromptTokens = pr.GetValue(PromptTokens), GeneratedTokens = pr.GetValue(GenTokens), Threads = pr.GetValue(Native.Threads),
             Parallel = pr.GetValue(Parallel)!.Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToList(), KvUnified = kvLayouts,
+            Repeat = pr.GetValue(Repeat),
         };
         Native.Load(pr);
         var modelPath = pr.GetValue(Model)?.FullName ?? DefaultBenchModel();
         using var model = LlamaModel.Load(modelPath, new LlamaModelOptions { GpuLayers = pr.GetValue(Native.GpuLayers) });
         var threads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount;
         output.WriteLine($"model {modelPath}: {model.Description}, {model.ParameterCount / 1e6:F1}M parameters, vocab {model.VocabSize}");
-        output.WriteLine($"prompt {options.PromptTokens} tokens shared, {options.GeneratedTokens} new tokens per sequence, {threads} threads; ours samples every token (top-k 40, top-p 0.95, T 0.7), the peer only decodes");
+        output.WriteLine($"prompt {options.PromptTokens} tokens shared, {options.GeneratedTokens} new tokens per sequence, {threads} threads, best of {options.Repeat}; ours samples every token (top-k 40, top-p 0.95, T 0.7), the peer only decodes");
+        output.WriteLine($"llama.cpp loaded from {LlamaRuntime.LoadedFrom}");
         output.WriteLine();
         output.WriteLine("|  kv     | parallel | prefilled | ours PP t/s | ours TG t/s | peer PP t/s | peer TG t/s | TG ratio | PP ratio |");
         output.WriteLine("|---------|---------:|----------:|------------:|------------:|------------:|------------:|---------:|---------:|");

@@ -1,8 +1,81 @@
 using System.CommandLine;
+using System.Globalization;
+using BestOfN.Sampler.Llama;
+using BestOfN.Verifier.Scoring;
 
 namespace BestOfN.Cli.Commands;
 
+/// <summary>`bench scoring`: scored tokens/s of the reward-model scorer per batch size, beside llama-batched-bench's prompt-processing speed.</summary>
 internal static class BenchScoringCommand
 {
-    public static Command Create() => new("scoring", "Benchmark of scoring (not implemented yet)");
+    private static readonly Option<FileInfo> Model = new Option<FileInfo>("--model") { Description = "GGUF model (default: the generated ~35M-parameter bench model)" }.AcceptExistingOnly();
+    private static readonly Option<string> Batches = new("--batch") { Description = "Batch sizes (answers decoded together), comma-separated", DefaultValueFactory = _ => "1,16,64" };
+    private static readonly Option<int> Answers = new("--answers") { Description = "Answers scored per measurement", DefaultValueFactory = _ => 64 };
+    private static readonly Option<int> AnswerTokens = new("--answer-tokens") { Description = "Tokens per answer (after the shared problem text)", DefaultValueFactory = _ => 256 };
+    private static readonly Option<int> PromptTokens = new("--prompt-tokens") { Description = "Tokens of the shared problem text", DefaultValueFactory = _ => 64 };
+    private static readonly Option<string> FlashAttention = new("--flash-attn") { Description = "Flash attention for both: auto, on or off", DefaultValueFactory = _ => "auto" };
+    private static readonly Option<FileInfo> Peer = new Option<FileInfo>("--peer") { Description = "Path to llama-batched-bench (scripts/build-llama-batched-bench.sh) to measure S_PP on the same model" }.AcceptExistingOnly();
+    private static readonly NativeOptions Native = new();
+
+    public static Command Create()
+    {
+        var command = new Command("scoring", "Reward-model scoring speed (scored tokens/s) at several batch sizes, beside llama-batched-bench's prompt processing (S_PP)")
+        {
+            Model, Batches, Answers, AnswerTokens, PromptTokens, FlashAttention, Peer,
+        };
+        Native.AddTo(command);
+        command.SetAction((pr, ct) => Task.FromResult(Run(pr)));
+        return command;
+    }
+
+    private static int Run(ParseResult pr)
+    {
+        var output = pr.InvocationConfiguration.Output;
+        var errors = new List<string>();
+        var batches = new List<int>();
+        foreach (var part in pr.GetValue(Batches)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            if (int.TryParse(part, CultureInfo.InvariantCulture, out var b) && b is >= 1 and <= ScorerDefaults.MaxBatch) batches.Add(b);
+            else errors.Add($"--batch entries must be integers from 1 to {ScorerDefaults.MaxBatch}, got '{part}'.");
+        bool? flash = pr.GetValue(FlashAttention) switch { "auto" => null, "on" => true, "off" => false, var v => Invalid(errors, v) };
+        if (pr.GetValue(Answers) < 1) errors.Add("--answers must be >= 1.");
+        if (pr.GetValue(AnswerTokens) < 8) errors.Add("--answer-tokens must be >= 8.");
+        if (pr.GetValue(PromptTokens) < 1) errors.Add("--prompt-tokens must be >= 1.");
+        if (errors.Count > 0) return SampleCommand.Fail(pr, errors);
+
+        var options = new ScoringBenchOptions
+        {
+            Answers = pr.GetValue(Answers), AnswerTokens = pr.GetValue(AnswerTokens), PromptTokens = pr.GetValue(PromptTokens), Batches = batches,
+            Threads = pr.GetValue(Native.Threads), FlashAttention = flash,
+        };
+        Native.Load(pr);
+        var modelPath = pr.GetValue(Model)?.FullName ?? BenchCommand.DefaultBenchModel();
+        using var model = LlamaModel.Load(modelPath, new LlamaModelOptions { GpuLayers = pr.GetValue(Native.GpuLayers) });
+        var threads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount;
+        var problem = ScoringBenchmark.SyntheticProblem(model, options);
+        var own = ScoringBenchmark.AnswerOwnTokens(model, problem, options);
+        output.WriteLine($"model {modelPath}: {model.Description}, {model.ParameterCount / 1e6:F1}M parameters, vocab {model.VocabSize}");
+        output.WriteLine($"{options.Answers} answers of ~{own} own tokens after a shared problem text of ~{options.PromptTokens} tokens, a step tag every {options.StepEvery} tokens, {threads} threads, flash attention {pr.GetValue(FlashAttention)}");
+        IReadOnlyList<PeerPromptRow> peer = [];
+        if (pr.GetValue(Peer) is { } peerPath) peer = PeerPromptBench.Run(peerPath.FullName, modelPath, own, batches, options);
+
+        output.WriteLine();
+        output.WriteLine("| batch | answers | tokens scored | prefix prefilled | reads | seconds | answers/s | scored tok/s | peer S_PP t/s | ratio |");
+        output.WriteLine("|------:|--------:|--------------:|-----------------:|------:|--------:|----------:|-------------:|--------------:|------:|");
+        foreach (var row in ScoringBenchmark.Run(model, options))
+        {
+            var p = peer.FirstOrDefault(x => x.Parallel == row.Batch);
+            string F(double? v, string f = "F1") => v is null ? "-" : v.Value.ToString(f, CultureInfo.InvariantCulture);
+            var ratio = p is null ? "-" : (row.TokensPerSecond / p.PromptTokensPerSecond).ToString("F2", CultureInfo.InvariantCulture) + "x";
+            output.WriteLine($"| {row.Batch,5} | {row.Answers,7} | {row.TokensScored,13} | {row.PrefixTokens,16} | {row.Reads,5} | {F(row.Seconds, "F2"),7} | {F(row.AnswersPerSecond),9} | {F(row.TokensPerSecond),12} | {F(p?.PromptTokensPerSecond),13} | {ratio,5} |");
+        }
+        output.WriteLine();
+        output.WriteLine("scored tok/s counts the shared prefix once plus every answer's own tokens; the peer's S_PP is llama-batched-bench -npp <own tokens> -ntg 1 -npl <batch>: batch separate prompts, no sampling, no score reads.");
+        return 0;
+    }
+
+    private static bool? Invalid(List<string> errors, string? value)
+    {
+        errors.Add($"--flash-attn must be auto, on or off, got '{value}'.");
+        return null;
+    }
 }

@@ -21,6 +21,11 @@ public sealed record LlamaContextOptions
 
     /// <summary>One KV buffer shared by all sequences (see BatchedSampler for why this is our default). The default value is true.</summary>
     public bool KvUnified { get; init; } = true;
+
+    /// <summary>Flash attention: null lets llama.cpp decide (on where the device supports it), true forces it, false turns it off.
+    /// On the CPU, flash attention's F16 accumulation moves the last digits with where a sequence's cells lie in the cache; off, a
+    /// batched run matches a single-sequence run to float precision. The default value is null.</summary>
+    public bool? FlashAttention { get; init; }
 }
 
 /// <summary>Outcome of llama_decode that is not fatal.</summary>
@@ -53,6 +58,7 @@ public sealed class LlamaContext : IDisposable
         p.NThreadsBatch = threads;
         p.KvUnified = options.KvUnified ? (byte)1 : (byte)0;
         p.NoPerf = 1;
+        if (options.FlashAttention is { } flash) p.FlashAttentionType = flash ? 1 : 0; // LLAMA_FLASH_ATTN_TYPE_ENABLED / _DISABLED
         return new LlamaContext(SafeLlamaContextHandle.Create(model.Handle, p), model);
     }
 

@@ -1,0 +1,130 @@
+using System.Text.Json;
+using BestOfN.Verifier.Scoring;
+
+namespace BestOfN.Store;
+
+/// <summary>A reward-model scoring of a run: which model and protocol, and the manifest (token ids, read positions) to audit it.</summary>
+/// <param name="ConfigJson">Everything that changes a score; reruns with the same one resume the scoring.</param>
+public sealed record ScorerInfo(string RunId, string ScorerId, string Protocol, string? ModelPath, string? ModelSha256, string ConfigJson,
+    string ManifestJson, DateTimeOffset CreatedAt);
+
+/// <summary>Reward scores, kept beside the samples: one row per (run, scorer, problem, sample), written a batch per transaction.</summary>
+public sealed partial class RunStore
+{
+    private bool _scoreTablesReady;
+
+    private void EnsureScoreTables()
+    {
+        if (_scoreTablesReady) return;
+        Execute("""
+            CREATE TABLE IF NOT EXISTS scorers(
+                run_id TEXT NOT NULL REFERENCES runs(run_id), scorer_id TEXT NOT NULL, protocol TEXT NOT NULL, model_path TEXT, model_sha256 TEXT,
+                config_json TEXT NOT NULL, manifest_json TEXT NOT NULL, created_at TEXT NOT NULL,
+                PRIMARY KEY(run_id, scorer_id));
+            CREATE TABLE IF NOT EXISTS scores(
+                run_id TEXT NOT NULL, scorer_id TEXT NOT NULL, problem_id TEXT NOT NULL, sample_index INTEGER NOT NULL,
+                status TEXT NOT NULL, orm_score REAL, step_scores_json TEXT NOT NULL, step_positions_json TEXT NOT NULL,
+                step_count INTEGER NOT NULL, token_count INTEGER NOT NULL, score_ms REAL NOT NULL, created_at TEXT NOT NULL,
+                PRIMARY KEY(run_id, scorer_id, problem_id, sample_index),
+                FOREIGN KEY(run_id, scorer_id) REFERENCES scorers(run_id, scorer_id));
+            """);
+        _scoreTablesReady = true;
+    }
+
+    /// <summary>Creates the scorer, or returns the stored one with the same id. A stored scorer with another configuration is an error.</summary>
+    public ScorerInfo EnsureScorer(ScorerInfo scorer)
+    {
+        EnsureScoreTables();
+        var existing = Scorers(scorer.RunId).FirstOrDefault(s => s.ScorerId == scorer.ScorerId);
+        if (existing is not null)
+        {
+            if (existing.ConfigJson != scorer.ConfigJson)
+                throw new InvalidOperationException($"Scorer {scorer.ScorerId} of run {scorer.RunId} already exists in {Path} with another configuration:\n  stored: {existing.ConfigJson}\n  now:    {scorer.ConfigJson}\nChoose another --scorer name.");
+            return existing;
+        }
+        using var cmd = Command("""
+            INSERT INTO scorers(run_id, scorer_id, protocol, model_path, model_sha256, config_json, manifest_json, created_at)
+            VALUES($run, $id, $protocol, $path, $sha, $config, $manifest, $created)
+            """,
+            ("$run", scorer.RunId), ("$id", scorer.ScorerId), ("$protocol", scorer.Protocol), ("$path", scorer.ModelPath), ("$sha", scorer.ModelSha256),
+            ("$config", scorer.ConfigJson), ("$manifest", scorer.ManifestJson), ("$created", scorer.CreatedAt.ToString("O")));
+        cmd.ExecuteNonQuery();
+        return scorer;
+    }
+
+    /// <summary>The scorers of a run, oldest first.</summary>
+    public IReadOnlyList<ScorerInfo> Scorers(string runId)
+    {
+        EnsureScoreTables();
+        using var cmd = Command("""
+            SELECT scorer_id, protocol, model_path, model_sha256, config_json, manifest_json, created_at FROM scorers
+            WHERE run_id = $run ORDER BY created_at, scorer_id
+            """, ("$run", runId));
+        using var r = cmd.ExecuteReader();
+        var list = new List<ScorerInfo>();
+        while (r.Read())
+            list.Add(new ScorerInfo(runId, r.GetString(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3),
+                r.GetString(4), r.GetString(5), DateTimeOffset.Parse(r.GetString(6), System.Globalization.CultureInfo.InvariantCulture)));
+        return list;
+    }
+
+    public IReadOnlySet<int> ScoredIndices(string runId, string scorerId, string problemId)
+    {
+        EnsureScoreTables();
+        using var cmd = Command("SELECT sample_index FROM scores WHERE run_id = $run AND scorer_id = $scorer AND problem_id = $pid",
+            ("$run", runId), ("$scorer", scorerId), ("$pid", problemId));
+        using var r = cmd.ExecuteReader();
+        var set = new HashSet<int>();
+        while (r.Read()) set.Add(r.GetInt32(0));
+        return set;
+    }
+
+    /// <summary>Writes scores in one transaction; a score already stored is kept and never duplicated.</summary>
+    public int SaveScores(string runId, string scorerId, IEnumerable<SampleScore> scores)
+    {
+        EnsureScoreTables();
+        using var tx = _connection.BeginTransaction();
+        var inserted = 0;
+        var now = DateTimeOffset.UtcNow.ToString("O");
+        foreach (var s in scores)
+        {
+            using var cmd = Command("""
+                INSERT OR IGNORE INTO scores(run_id, scorer_id, problem_id, sample_index, status, orm_score, step_scores_json, step_positions_json,
+                    step_count, token_count, score_ms, created_at)
+                VALUES($run, $scorer, $pid, $idx, $status, $orm, $steps, $positions, $nsteps, $tokens, $ms, $created)
+                """,
+                ("$run", runId), ("$scorer", scorerId), ("$pid", s.ProblemId), ("$idx", s.Index), ("$status", s.Status.Name()), ("$orm", s.OrmScore),
+                ("$steps", JsonSerializer.Serialize(s.StepScores)), ("$positions", JsonSerializer.Serialize(s.StepPositions)), ("$nsteps", s.StepCount),
+                ("$tokens", s.TokenCount), ("$ms", s.Milliseconds), ("$created", now));
+            cmd.Transaction = tx;
+            inserted += cmd.ExecuteNonQuery();
+        }
+        tx.Commit();
+        return inserted;
+    }
+
+    /// <summary>The stored scores of one scorer, in problem order, then index order.</summary>
+    public IEnumerable<SampleScore> Scores(string runId, string scorerId)
+    {
+        EnsureScoreTables();
+        using var cmd = Command("""
+            SELECT s.problem_id, s.sample_index, s.status, s.orm_score, s.step_scores_json, s.step_positions_json, s.step_count, s.token_count, s.score_ms
+            FROM scores s JOIN problems p ON p.run_id = s.run_id AND p.problem_id = s.problem_id
+            WHERE s.run_id = $run AND s.scorer_id = $scorer ORDER BY p.position, s.sample_index
+            """, ("$run", runId), ("$scorer", scorerId));
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+        {
+            if (!ScoringNames.TryParseStatus(r.GetString(2), out var status))
+                throw new InvalidDataException($"{Path}: unknown score status '{r.GetString(2)}' for {r.GetString(0)}/{r.GetInt32(1)}.");
+            yield return new SampleScore(r.GetString(0), r.GetInt32(1), status, JsonSerializer.Deserialize<double[]>(r.GetString(4)) ?? [],
+                r.IsDBNull(3) ? null : r.GetDouble(3), JsonSerializer.Deserialize<int[]>(r.GetString(5)) ?? [], r.GetInt32(6), r.GetInt32(7), r.GetDouble(8));
+        }
+    }
+
+    public long ScoreCount(string runId, string scorerId)
+    {
+        EnsureScoreTables();
+        return Scalar<long>("SELECT COUNT(*) FROM scores WHERE run_id = $run AND scorer_id = $scorer", ("$run", runId), ("$scorer", scorerId));
+    }
+}

@@ -1,0 +1,147 @@
+namespace BestOfN.Verifier.Scoring;
+
+/// <summary>Defaults of <see cref="ScorerOptions"/> and <see cref="OnnxScorerOptions"/>, in one place so tests can pin them.</summary>
+public static class ScorerDefaults
+{
+    public const ScoringProtocol Protocol = ScoringProtocol.RlhflowPrm;
+    public const StepSplit Steps = StepSplit.Auto;
+    public const int Batch = 16;
+    public const int MaxBatch = 256;
+    public const int BatchTokens = 2048;
+    public const int MicroBatchTokens = 512;
+    public const int ContextSize = 16384;
+    public const int MaxSequenceTokens = 4096;
+    public const int Threads = 0;
+    public const string GoodToken = "+";
+    public const string BadToken = "-";
+    public const string StepTag = StepSplitter.KiTag;
+    public const string InputIdsName = "input_ids";
+    public const string AttentionMaskName = "attention_mask";
+    public const string OutputName = "logits";
+    public const int PositiveClass = 1;
+    public const bool UseCuda = true;
+}
+
+/// <summary>How to read an ONNX classifier-head reward model.</summary>
+public enum OnnxReadout
+{
+    /// <summary>One score per answer: the output is [batch], [batch, 1] (a scalar) or [batch, 2] (two classes).</summary>
+    Sequence,
+
+    /// <summary>One score per step: the output is [batch, tokens] or [batch, tokens, 2], read at every step-tag token.</summary>
+    StepTags,
+}
+
+/// <summary>The ONNX side of <see cref="ScorerOptions"/>.</summary>
+public sealed record OnnxScorerOptions
+{
+    /// <summary>Name of the token-id input (int64 [batch, tokens]). The default value is "input_ids".</summary>
+    public string InputIdsName { get; init; } = ScorerDefaults.InputIdsName;
+
+    /// <summary>Name of the mask input (int64 [batch, tokens], 1 for real tokens, 0 for padding); empty when the model has none. The default value is "attention_mask".</summary>
+    public string AttentionMaskName { get; init; } = ScorerDefaults.AttentionMaskName;
+
+    /// <summary>Name of the output to read. The default value is "logits".</summary>
+    public string OutputName { get; init; } = ScorerDefaults.OutputName;
+
+    /// <summary>Per answer or per step tag. The default value is <see cref="OnnxReadout.Sequence"/>.</summary>
+    public OnnxReadout Readout { get; init; } = OnnxReadout.Sequence;
+
+    /// <summary>With a two-class output, the class whose softmax probability is the score. The default value is 1.</summary>
+    public int PositiveClass { get; init; } = ScorerDefaults.PositiveClass;
+
+    /// <summary>Tokenizer: a GGUF (its vocabulary is loaded through llama.cpp), a SentencePiece .model, or a WordPiece vocab.txt. Required for the ONNX protocol.</summary>
+    public string? TokenizerPath { get; init; }
+
+    /// <summary>Add the tokenizer's BOS/CLS tokens. The default value is true.</summary>
+    public bool AddSpecialTokens { get; init; } = true;
+
+    /// <summary>Use ONNX Runtime's CUDA execution provider when its native library is present (falls back to CPU otherwise). The default value is true.</summary>
+    public bool UseCuda { get; init; } = ScorerDefaults.UseCuda;
+}
+
+/// <summary>How to score stored answers with a reward model.</summary>
+public sealed record ScorerOptions
+{
+    /// <summary>The scoring recipe. The default value is <see cref="ScoringProtocol.RlhflowPrm"/>.</summary>
+    public ScoringProtocol Protocol { get; init; } = ScorerDefaults.Protocol;
+
+    /// <summary>Step separator for the RLHFlow protocols. The default value is <see cref="StepSplit.Auto"/>.</summary>
+    public StepSplit Steps { get; init; } = ScorerDefaults.Steps;
+
+    /// <summary>Answers decoded together (llama.cpp sequences; ONNX rows per run). The default value is 16.</summary>
+    public int Batch { get; init; } = ScorerDefaults.Batch;
+
+    /// <summary>Most tokens one llama_decode takes (n_batch). The default value is 2048.</summary>
+    public int BatchTokens { get; init; } = ScorerDefaults.BatchTokens;
+
+    /// <summary>Physical micro-batch (n_ubatch). The default value is 512.</summary>
+    public int MicroBatchTokens { get; init; } = ScorerDefaults.MicroBatchTokens;
+
+    /// <summary>KV cache cells for the shared prefix plus every answer of a batch. The default value is 16384.</summary>
+    public int ContextSize { get; init; } = ScorerDefaults.ContextSize;
+
+    /// <summary>Longest tokenized conversation scored; steps past it are cut and the answer is marked truncated. The default value is 4096.</summary>
+    public int MaxSequenceTokens { get; init; } = ScorerDefaults.MaxSequenceTokens;
+
+    /// <summary>CPU threads; 0 uses every core. The default value is 0.</summary>
+    public int Threads { get; init; } = ScorerDefaults.Threads;
+
+    /// <summary>llama.cpp flash attention: null lets llama.cpp decide, false turns it off (exact F32 attention on the CPU). The default value is null.</summary>
+    public bool? FlashAttention { get; init; }
+
+    /// <summary>A built-in llama.cpp template name or template text instead of the model's own. The default value is null (the model's).</summary>
+    public string? ChatTemplate { get; init; }
+
+    /// <summary>
+    /// Llama 3.1's chat template always opens with a system turn ("Cutting Knowledge Date: December 2023 / Today Date: 26 Jul 2024"),
+    /// which llama.cpp's built-in llama3 renderer leaves out. Null adds it when the template text is Llama 3.1's; true or false force it.
+    /// The default value is null.
+    /// </summary>
+    public bool? Llama31SystemTurn { get; init; }
+
+    /// <summary>The "good" verdict token text ('+'). The default value is "+".</summary>
+    public string GoodToken { get; init; } = ScorerDefaults.GoodToken;
+
+    /// <summary>The "bad" verdict token text ('-'). The default value is "-".</summary>
+    public string BadToken { get; init; } = ScorerDefaults.BadToken;
+
+    /// <summary>Math-Shepherd's step tag. The default value is "ки".</summary>
+    public string StepTag { get; init; } = ScorerDefaults.StepTag;
+
+    /// <summary>Settings of the ONNX protocol. The default value is <see cref="OnnxScorerOptions"/>'s defaults.</summary>
+    public OnnxScorerOptions Onnx { get; init; } = new();
+
+    /// <summary>Every problem with these options, listed together so a run never starts half-valid.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (!Enum.IsDefined(Protocol)) errors.Add($"--protocol {Protocol} is not a protocol.");
+        if (!Enum.IsDefined(Steps)) errors.Add($"--steps {Steps} is not a step split.");
+        if (Batch is < 1 or > ScorerDefaults.MaxBatch) errors.Add($"--batch must be between 1 and {ScorerDefaults.MaxBatch} (llama.cpp's sequence cap), got {Batch}.");
+        if (BatchTokens < 1) errors.Add($"--batch-tokens must be >= 1, got {BatchTokens}.");
+        if (MicroBatchTokens < 1) errors.Add($"--ubatch-tokens must be >= 1, got {MicroBatchTokens}.");
+        if (MaxSequenceTokens < 2) errors.Add($"--max-tokens must be >= 2, got {MaxSequenceTokens}.");
+        if (ContextSize < MaxSequenceTokens) errors.Add($"--ctx-size ({ContextSize}) must hold at least one whole sequence (--max-tokens {MaxSequenceTokens}).");
+        if (Threads < 0) errors.Add($"--threads must be >= 0, got {Threads}.");
+        if (string.IsNullOrEmpty(GoodToken)) errors.Add("The good token must not be empty.");
+        if (string.IsNullOrEmpty(BadToken)) errors.Add("The bad token must not be empty.");
+        if (GoodToken == BadToken && !string.IsNullOrEmpty(GoodToken)) errors.Add($"The good and bad tokens must differ, both are '{GoodToken}'.");
+        if (string.IsNullOrEmpty(StepTag)) errors.Add("The step tag must not be empty.");
+        if (Protocol == ScoringProtocol.Onnx)
+        {
+            if (string.IsNullOrEmpty(Onnx.TokenizerPath)) errors.Add("--protocol onnx needs --tokenizer (a GGUF, a SentencePiece .model or a WordPiece vocab.txt).");
+            if (string.IsNullOrWhiteSpace(Onnx.InputIdsName)) errors.Add("--onnx-input-ids must name the model's token-id input.");
+            if (string.IsNullOrWhiteSpace(Onnx.OutputName)) errors.Add("--onnx-output must name the model's output.");
+            if (Onnx.PositiveClass < 0) errors.Add($"--onnx-positive-class must be >= 0, got {Onnx.PositiveClass}.");
+            if (!Enum.IsDefined(Onnx.Readout)) errors.Add($"--onnx-readout {Onnx.Readout} is not a readout.");
+        }
+        return errors;
+    }
+
+    public void ThrowIfInvalid()
+    {
+        var errors = Validate();
+        if (errors.Count > 0) throw new ArgumentException("Invalid scorer options:\n  " + string.Join("\n  ", errors));
+    }
+}

@@ -1,0 +1,172 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using BestOfN.Sampler.Llama;
+
+namespace BestOfN.Verifier.Scoring;
+
+public sealed record ScoringBenchOptions
+{
+    /// <summary>Answers scored per measurement. The default value is 64.</summary>
+    public int Answers { get; init; } = 64;
+
+    /// <summary>Approximate tokens of each answer after the shared prompt. The default value is 256.</summary>
+    public int AnswerTokens { get; init; } = 256;
+
+    /// <summary>Approximate tokens of the shared problem text. The default value is 64.</summary>
+    public int PromptTokens { get; init; } = 64;
+
+    /// <summary>A step tag every this many answer tokens. The default value is 32.</summary>
+    public int StepEvery { get; init; } = 32;
+
+    public IReadOnlyList<int> Batches { get; init; } = [1, 16, 64];
+
+    public int Threads { get; init; }
+
+    public bool? FlashAttention { get; init; }
+
+    public int BatchTokens { get; init; } = ScorerDefaults.BatchTokens;
+
+    public int MicroBatchTokens { get; init; } = ScorerDefaults.MicroBatchTokens;
+}
+
+/// <param name="TokensScored">Tokens through the model: the shared prefix once plus every answer's own tokens.</param>
+public sealed record ScoringBenchRow(int Batch, int Answers, long TokensScored, long PrefixTokens, int Reads, double Seconds)
+{
+    public double TokensPerSecond => TokensScored / Seconds;
+
+    public double AnswersPerSecond => Answers / Seconds;
+}
+
+/// <summary>
+/// Times the llama.cpp scorer on synthetic answers: a shared problem text, then answers of random words with a step tag every
+/// <see cref="ScoringBenchOptions.StepEvery"/> tokens, scored Math-Shepherd style (logits only at the tags) with verdict and tag
+/// words every vocabulary has as single tokens. What it measures is the forward-pass throughput that every protocol shares.
+/// </summary>
+public static class ScoringBenchmark
+{
+    public static ScorerOptions BenchScorerOptions(LlamaModel model, ScoringBenchOptions options, int batch)
+    {
+        var (good, bad, tag) = PickWords(model);
+        var longest = options.PromptTokens + options.AnswerTokens + 64;
+        return new ScorerOptions
+        {
+            Protocol = ScoringProtocol.MathShepherd, GoodToken = good, BadToken = bad, StepTag = tag, Batch = batch, Threads = options.Threads,
+            BatchTokens = options.BatchTokens, MicroBatchTokens = options.MicroBatchTokens, FlashAttention = options.FlashAttention,
+            MaxSequenceTokens = longest, ContextSize = Math.Max(longest, options.PromptTokens + batch * (options.AnswerTokens + 64)),
+        };
+    }
+
+    public static ScoringProblem SyntheticProblem(LlamaModel model, ScoringBenchOptions options)
+    {
+        var (_, _, tag) = PickWords(model);
+        var rng = new Random(1);
+        var words = Words(model, tag);
+        string Text(int tokens, bool tagged)
+        {
+            var sb = new StringBuilder();
+            var n = 0;
+            while (model.Tokenize(sb.ToString(), addSpecial: false, parseSpecial: false).Length < tokens)
+            {
+                for (var i = 0; i < 8; i++)
+                {
+                    sb.Append(' ').Append(words[rng.Next(words.Count)]);
+                    if (tagged && ++n % options.StepEvery == 0) sb.Append(' ').Append(tag);
+                }
+            }
+            if (tagged) sb.Append(' ').Append(tag);
+            return sb.ToString().Trim();
+        }
+        var prompt = Text(options.PromptTokens, tagged: false);
+        return new ScoringProblem("bench", prompt, Enumerable.Range(0, options.Answers).Select(i => new ScoringAnswer(i, Text(options.AnswerTokens, tagged: true))).ToList());
+    }
+
+    public static IEnumerable<ScoringBenchRow> Run(LlamaModel model, ScoringBenchOptions options)
+    {
+        var problem = SyntheticProblem(model, options);
+        using (var warm = new LlamaRewardScorer(model, BenchScorerOptions(model, options, 4)))
+            _ = warm.Score(problem with { Answers = problem.Answers.Take(4).ToList() }).SelectMany(b => b).Count();
+        foreach (var batch in options.Batches)
+        {
+            using var scorer = new LlamaRewardScorer(model, BenchScorerOptions(model, options, batch));
+            var clock = Stopwatch.StartNew();
+            var scores = scorer.Score(problem).SelectMany(b => b).ToList();
+            var seconds = clock.Elapsed.TotalSeconds;
+            yield return new ScoringBenchRow(batch, scores.Count, scorer.TokensScored, scorer.PrefixTokensPrefilled, scores.Sum(s => s.StepScores.Count), seconds);
+        }
+    }
+
+    /// <summary>Average tokens of an answer after the shared prefix, for the peer's -npp.</summary>
+    public static int AnswerOwnTokens(LlamaModel model, ScoringProblem problem, ScoringBenchOptions options)
+    {
+        var encoder = new LlamaProtocolEncoder(model, BenchScorerOptions(model, options, 1));
+        var prompt = model.Tokenize(problem.Prompt, addSpecial: true, parseSpecial: false).Length;
+        return (int)problem.Answers.Average(a => encoder.Encode(problem.Prompt, a.Text).Tokens.Length - prompt);
+    }
+
+    /// <summary>Verdict and tag words that are one token each in this vocabulary.</summary>
+    private static (string Good, string Bad, string Tag) PickWords(LlamaModel model)
+    {
+        string[] candidates = ["a", "b", "so", "the", "is", "x", "y", "of", "and"];
+        bool Pair(string g, string b) => model.Tokenize($"{g} {b}", addSpecial: false, parseSpecial: false).Length == 2;
+        bool One(string w) => model.Tokenize(w, addSpecial: false, parseSpecial: false).Length == 1;
+        foreach (var tag in candidates.Where(One))
+            foreach (var good in candidates.Where(c => c != tag))
+                foreach (var bad in candidates.Where(c => c != tag && c != good))
+                    if (Pair(good, bad)) return (good, bad, tag);
+        throw new ScoringProtocolException($"No single-token verdict/tag words found in {Path.GetFileName(model.Path)}'s vocabulary for the benchmark.");
+    }
+
+    private static List<string> Words(LlamaModel model, string tag)
+    {
+        var words = new List<string>();
+        var start = Math.Min(model.VocabSize - 1, 300);
+        for (var id = start; id < model.VocabSize && words.Count < 2000; id++)
+        {
+            var piece = model.Detokenize([new LlamaToken(id)]).Trim();
+            if (piece.Length >= 2 && piece.All(char.IsAsciiLetterOrDigit) && piece != tag) words.Add(piece);
+        }
+        return words.Count > 0 ? words : ["alpha", "beta", "gamma", "delta"];
+    }
+}
+
+/// <summary>One row of llama-batched-bench's JSONL output (prompt processing only is used here).</summary>
+public sealed record PeerPromptRow(int PromptTokens, int Parallel, double PromptSeconds, double PromptTokensPerSecond);
+
+/// <summary>Runs llama.cpp's llama-batched-bench for prompt-processing speed: <c>pl</c> separate prompts of <c>npp</c> tokens each.</summary>
+public static class PeerPromptBench
+{
+    public static IReadOnlyList<PeerPromptRow> Run(string executable, string modelPath, int promptTokens, IReadOnlyList<int> parallel, ScoringBenchOptions options)
+    {
+        if (!File.Exists(executable)) throw new FileNotFoundException($"llama-batched-bench not found at {executable}; build it with scripts/build-llama-batched-bench.sh.", executable);
+        var threads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount;
+        var ctx = (parallel.Max() * (promptTokens + 1) + 255) / 256 * 256;
+        string I(int v) => v.ToString(CultureInfo.InvariantCulture);
+        var args = new List<string>
+        {
+            "-m", modelPath, "-c", I(ctx), "-b", I(options.BatchTokens), "-ub", I(options.MicroBatchTokens), "-npp", I(promptTokens), "-ntg", "1",
+            "-npl", string.Join(',', parallel), "-t", I(threads), "-kvu", "--output-format", "jsonl",
+        };
+        if (options.FlashAttention is { } fa) args.AddRange(["-fa", fa ? "on" : "off"]);
+        var psi = new ProcessStartInfo(executable) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        var stderr = p.StandardError.ReadToEndAsync();
+        var stdout = p.StandardOutput.ReadToEnd();
+        p.WaitForExit();
+        if (p.ExitCode != 0) throw new InvalidOperationException($"llama-batched-bench failed ({p.ExitCode}): {Tail(stderr.Result)}");
+        var rows = new List<PeerPromptRow>();
+        foreach (var line in (stdout + "\n" + stderr.Result).Split('\n'))
+        {
+            if (!line.TrimStart().StartsWith("{\"n_kv_max\"", StringComparison.Ordinal)) continue;
+            using var doc = JsonDocument.Parse(line);
+            var r = doc.RootElement;
+            rows.Add(new PeerPromptRow(r.GetProperty("pp").GetInt32(), r.GetProperty("pl").GetInt32(), r.GetProperty("t_pp").GetDouble(), r.GetProperty("speed_pp").GetDouble()));
+        }
+        if (rows.Count == 0) throw new InvalidOperationException($"llama-batched-bench printed no result rows: {Tail(stderr.Result)}");
+        return rows;
+    }
+
+    private static string Tail(string s) => s.Length <= 2000 ? s : s[^2000..];
+}

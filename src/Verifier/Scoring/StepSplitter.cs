@@ -1,0 +1,42 @@
+namespace BestOfN.Verifier.Scoring;
+
+/// <summary>Splits an answer into steps as RLHFlow's prm_evaluate.py does: on "ки\n" or "\n\n", each step stripped; empty steps are dropped.</summary>
+public static class StepSplitter
+{
+    public const string KiTag = "ки";
+    public const string KiSeparator = "ки\n";
+    public const string BlankLineSeparator = "\n\n";
+
+    /// <summary>The separator <paramref name="split"/> means for this answer (Auto looks for the ки tag).</summary>
+    public static StepSplit Resolve(StepSplit split, string answer) =>
+        split != StepSplit.Auto ? split : answer.Contains(KiTag, StringComparison.Ordinal) ? StepSplit.Ki : StepSplit.BlankLine;
+
+    public static IReadOnlyList<string> Split(string answer, StepSplit split)
+    {
+        var separator = Resolve(split, answer) == StepSplit.Ki ? KiSeparator : BlankLineSeparator;
+        var steps = new List<string>();
+        foreach (var part in answer.Split(separator))
+        {
+            // Python's str.strip() with no argument: surrounding whitespace, Unicode included.
+            var step = part.Trim();
+            if (step.Length > 0) steps.Add(step);
+        }
+        return steps;
+    }
+
+    /// <summary>
+    /// The answer as Math-Shepherd reads it: unchanged when it carries step tags; otherwise (blank-line steps) tagged as search-and-learn
+    /// does for Math-Shepherd, each "\n\n" becoming " ки\n\n" and a final " ки" added unless the answer ends with a blank line.
+    /// </summary>
+    public static string WithStepTags(string answer, StepSplit split, string tag = KiTag)
+    {
+        // Tagged already, declared ки-style (then an untagged answer has no step), or nothing to tag.
+        if (answer.Contains(tag, StringComparison.Ordinal) || split == StepSplit.Ki || answer.Trim().Length == 0) return answer;
+        var tagged = answer.Replace(BlankLineSeparator, $" {tag}{BlankLineSeparator}", StringComparison.Ordinal);
+        return tagged.EndsWith(BlankLineSeparator, StringComparison.Ordinal) ? tagged : tagged + " " + tag;
+    }
+
+    /// <summary>The answer as RLHFlow's ORM reads it: " ки" tags removed from Mistral-style answers.</summary>
+    public static string ForOutcome(string answer, StepSplit split) =>
+        Resolve(split, answer) == StepSplit.Ki ? answer.Replace(" " + KiTag, "", StringComparison.Ordinal) : answer;
+}

@@ -1,0 +1,76 @@
+using BestOfN.Store;
+
+namespace BestOfN.Cli.Tests.Commands;
+
+public class ImportCommandTests
+{
+    internal const string RlhflowFixture = """
+        {"prompt": "Sam has 3 apples and buys 4 more. How many apples does he have?", "answers": ["Step 1: 3 + 4 = 7 ки\nStep 2: The answer is 7 ки", "Step 1: 3 + 4 = 8 ки\nStep 2: so 8 ки", "the answer is 7"], "label": [1, 0, 1]}
+        {"prompt": "What is 12 divided by 4?", "answers": ["12 / 4 = 3\n\nThe answer is 3.", "12 / 4 = 4\n\nso 4", "  "], "label": [1, 0, 0]}
+        """;
+
+    internal static string WriteFile(string dir, string name, string text)
+    {
+        var path = Path.Combine(dir, name);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    [Fact]
+    public void Import_of_an_rlhflow_set_keeps_labels_and_a_rerun_adds_nothing()
+    {
+        var dir = CliRunner.TempDir();
+        var file = WriteFile(dir, "Mistral-GSM8K-Test.jsonl", RlhflowFixture);
+        var db = Path.Combine(dir, "runs.db");
+        var r = CliRunner.Run("import", "--format", "rlhflow", file, "--store", db);
+        Assert.True(r.ExitCode == 0, r.Error);
+        Assert.Contains("2 problems, 6 samples imported", r.Output);
+        Assert.Contains("6 samples carry the shipped label", r.Output);
+
+        using (var store = RunStore.Open(db))
+        {
+            var run = Assert.Single(store.Runs());
+            Assert.Equal("import", run.Kind);
+            Assert.Equal([true, false, true, true, false, false], store.Samples(run.RunId).Select(s => s.Label!.Value));
+            Assert.Equal("What is 12 divided by 4?", store.Problems(run.RunId)[1].Question);
+        }
+        var again = CliRunner.Run("import", "--format", "rlhflow", file, "--store", db);
+        Assert.Contains("0 samples imported, 6 already stored", again.Output);
+    }
+
+    [Fact]
+    public void Bad_lines_and_wrong_label_lengths_fail_with_file_and_line()
+    {
+        var dir = CliRunner.TempDir();
+        var file = WriteFile(dir, "bad.jsonl", """
+            {"prompt": "p", "answers": ["a", "b"], "label": [1, 0]}
+            {"prompt": "q", "answers": ["a", "b"], "label": [1]}
+            not json
+            """);
+        var r = CliRunner.Run("import", "--format", "rlhflow", file, "--store", Path.Combine(dir, "runs.db"));
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains($"{file}:2: 'label' has 1 entries but 'answers' has 2", r.Error);
+        Assert.Contains($"{file}:3: not valid JSON", r.Error);
+        Assert.False(File.Exists(Path.Combine(dir, "runs.db")));
+    }
+
+    [Fact]
+    public void Search_and_learn_scores_are_exported_as_prm_scores()
+    {
+        var dir = CliRunner.TempDir();
+        var file = WriteFile(dir, "sal.jsonl", """
+            {"problem": "What is $1+1$?", "answer": "2", "unique_id": "test/1.json", "completions": ["$\\boxed{2}$", "$\\boxed{3}$"], "scores": [[0.9, 0.8], [0.2]]}
+            """);
+        var db = Path.Combine(dir, "runs.db");
+        var r = CliRunner.Run("import", "--format", "search-and-learn", file, "--store", db);
+        Assert.True(r.ExitCode == 0, r.Error);
+        Assert.Contains("2 shipped scores stored as scorer 'imported'", r.Output);
+        using var store = RunStore.Open(db);
+        var writer = new StringWriter();
+        SampleExport.Write(store, store.Runs(), writer, [new ScoreColumns(store)]);
+        var lines = writer.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains("\"prm_scores\":[0.9,0.8]", lines[0]);
+        Assert.Contains("\"prm_scores\":[0.2]", lines[1]);
+        Assert.Contains("\"gold\":\"2\"", lines[0]);
+    }
+}

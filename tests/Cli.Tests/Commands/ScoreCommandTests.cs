@@ -1,0 +1,106 @@
+using System.Text.Json;
+using BestOfN.Sampler.Gguf;
+using BestOfN.Store;
+
+namespace BestOfN.Cli.Tests.Commands;
+
+public class ScoreCommandTests
+{
+    private static readonly Lazy<string> RewardModel = new(() =>
+    {
+        var path = Path.Combine(CliRunner.TempDir(), "prm.gguf");
+        TinyLlamaModel.Write(path, new TinyLlamaSpec
+        {
+            ExtraPieces = ["ки"],
+            ExtraControlTokens = ["<|begin_of_text|>", "<|start_header_id|>", "<|end_header_id|>", "<|eot_id|>"],
+            AddSpacePrefix = false,
+            ChatTemplate = "{% for message in messages %}{{ '<|start_header_id|>' + message['role'] + '<|end_header_id|>\\n\\n' + message['content'] | trim + '<|eot_id|>' }}{% endfor %}",
+        });
+        return path;
+    });
+
+    private static (string Db, string Dir) ImportedStore()
+    {
+        var dir = CliRunner.TempDir();
+        var file = ImportCommandTests.WriteFile(dir, "set.jsonl", ImportCommandTests.RlhflowFixture);
+        var db = Path.Combine(dir, "runs.db");
+        Assert.Equal(0, CliRunner.Run("import", "--format", "rlhflow", file, "--store", db).ExitCode);
+        return (db, dir);
+    }
+
+    private static List<JsonElement> Export(string db)
+    {
+        using var store = RunStore.Open(db);
+        var writer = new StringWriter();
+        SampleExport.Write(store, store.Runs(), writer, [new ScoreColumns(store)]);
+        return writer.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToList();
+    }
+
+    [Fact]
+    public void Score_writes_step_scores_a_rerun_resumes_and_export_adds_prm_and_orm_scores()
+    {
+        var (db, _) = ImportedStore();
+        string[] common = ["--store", db, "--reward-model", RewardModel.Value, "--batch", "2", "--ctx-size", "4096", "--max-tokens", "1024", "--threads", "2"];
+        var r = CliRunner.Run(["score", "--protocol", "rlhflow-prm", .. common]);
+        Assert.True(r.ExitCode == 0, r.Error + r.Output);
+        Assert.Contains("6 answers scored, 0 already stored", r.Output);
+        Assert.Contains("statuses: ok 5, truncated 0, no-complete-step 1", r.Output);
+        Assert.Contains("answers/s", r.Error);
+        Assert.Contains("scored tok/s", r.Error);
+
+        var rerun = CliRunner.Run(["score", "--protocol", "rlhflow-prm", .. common]);
+        Assert.Contains("0 answers scored, 6 already stored", rerun.Output);
+
+        var orm = CliRunner.Run(["score", "--protocol", "rlhflow-orm", .. common]);
+        Assert.True(orm.ExitCode == 0, orm.Error);
+
+        var lines = Export(db);
+        Assert.Equal(6, lines.Count);
+        Assert.Equal([2, 2, 1, 2, 2, 0], lines.Select(l => l.GetProperty("prm_scores").GetArrayLength()));
+        Assert.All(lines.SelectMany(l => l.GetProperty("prm_scores").EnumerateArray()), v => Assert.InRange(v.GetDouble(), 0, 1));
+        Assert.All(lines, l => Assert.InRange(l.GetProperty("orm_score").GetDouble(), 0, 1));
+        Assert.True(lines[0].GetProperty("label").GetBoolean());
+
+        using var store = RunStore.Open(db);
+        var run = store.Runs().Single();
+        var scorers = store.Scorers(run.RunId);
+        Assert.Equal(["rlhflow-prm", "rlhflow-orm"], scorers.Select(s => s.Protocol));
+        using var manifest = JsonDocument.Parse(scorers[0].ManifestJson);
+        Assert.Equal("+", manifest.RootElement.GetProperty("good_token").GetProperty("piece").GetString());
+        Assert.Contains("read_positions", scorers[0].ManifestJson);
+    }
+
+    [Fact]
+    public void Onnx_protocol_scores_through_onnx_runtime_and_exports_orm_scores()
+    {
+        var (db, dir) = ImportedStore();
+        using (var vocab = Sampler.Llama.LlamaModel.Load(RewardModel.Value, new Sampler.Llama.LlamaModelOptions { VocabOnly = true }))
+            Verifier.Scoring.Onnx.TinyOnnxRewardModel.Write(Path.Combine(dir, "rm.onnx"), vocab.VocabSize);
+        var r = CliRunner.Run("score", "--store", db, "--reward-model", Path.Combine(dir, "rm.onnx"), "--protocol", "onnx", "--tokenizer", RewardModel.Value,
+            "--batch", "4", "--onnx-cpu");
+        Assert.True(r.ExitCode == 0, r.Error + r.Output);
+        Assert.Contains("6 answers scored", r.Output);
+        var lines = Export(db);
+        Assert.All(lines, l => Assert.InRange(l.GetProperty("orm_score").GetDouble(), 0, 1));
+        Assert.False(lines[0].TryGetProperty("prm_scores", out _));
+
+        var missing = CliRunner.Run("score", "--store", db, "--reward-model", Path.Combine(dir, "rm.onnx"), "--protocol", "onnx");
+        Assert.Equal(2, missing.ExitCode);
+        Assert.Contains("--tokenizer", missing.Error);
+    }
+
+    [Fact]
+    public void Invalid_options_are_listed_together_and_a_multi_token_verdict_is_a_clear_error()
+    {
+        var (db, _) = ImportedStore();
+        var r = CliRunner.Run("score", "--store", db, "--reward-model", RewardModel.Value, "--protocol", "nope", "--steps", "x", "--batch", "0");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("--protocol must be", r.Error);
+        Assert.Contains("--steps must be", r.Error);
+
+        var plain = CliRunner.Run("score", "--store", db, "--reward-model", CliRunner.TinyModel, "--protocol", "math-shepherd");
+        Assert.Equal(2, plain.ExitCode);
+        Assert.Contains("tokens", plain.Error);
+        Assert.Contains("vocabulary", plain.Error);
+    }
+}

@@ -1,0 +1,63 @@
+using BestOfN.Verifier.Scoring;
+
+namespace BestOfN.Verifier.Tests.Scoring;
+
+public class ScorerOptionsTests
+{
+    [Fact]
+    public void Defaults_are_pinned()
+    {
+        var o = new ScorerOptions();
+        Assert.Equal(ScoringProtocol.RlhflowPrm, o.Protocol);
+        Assert.Equal(StepSplit.Auto, o.Steps);
+        Assert.Equal(16, o.Batch);
+        Assert.Equal(2048, o.BatchTokens);
+        Assert.Equal(512, o.MicroBatchTokens);
+        Assert.Equal(16384, o.ContextSize);
+        Assert.Equal(4096, o.MaxSequenceTokens);
+        Assert.Equal(0, o.Threads);
+        Assert.Null(o.ChatTemplate);
+        Assert.Null(o.Llama31SystemTurn);
+        Assert.Null(o.FlashAttention);
+        Assert.Equal(("+", "-", "ки"), (o.GoodToken, o.BadToken, o.StepTag));
+        Assert.Equal(("input_ids", "attention_mask", "logits"), (o.Onnx.InputIdsName, o.Onnx.AttentionMaskName, o.Onnx.OutputName));
+        Assert.Equal(OnnxReadout.Sequence, o.Onnx.Readout);
+        Assert.Equal(1, o.Onnx.PositiveClass);
+        Assert.True(o.Onnx.UseCuda);
+        Assert.True(o.Onnx.AddSpecialTokens);
+        Assert.Empty(o.Validate());
+    }
+
+    [Fact]
+    public void Validate_lists_every_error_at_once()
+    {
+        var o = new ScorerOptions
+        {
+            Protocol = ScoringProtocol.Onnx, Batch = 0, BatchTokens = 0, MaxSequenceTokens = 100, ContextSize = 50, Threads = -1, GoodToken = "x", BadToken = "x",
+            Onnx = new OnnxScorerOptions { OutputName = " ", PositiveClass = -1 },
+        };
+        var errors = o.Validate();
+        Assert.Contains(errors, e => e.Contains("--batch must"));
+        Assert.Contains(errors, e => e.Contains("--batch-tokens"));
+        Assert.Contains(errors, e => e.Contains("--ctx-size"));
+        Assert.Contains(errors, e => e.Contains("--threads"));
+        Assert.Contains(errors, e => e.Contains("must differ"));
+        Assert.Contains(errors, e => e.Contains("--tokenizer"));
+        Assert.Contains(errors, e => e.Contains("--onnx-output"));
+        Assert.Contains(errors, e => e.Contains("--onnx-positive-class"));
+        Assert.Equal(8, errors.Count);
+        Assert.Throws<ArgumentException>(o.ThrowIfInvalid);
+    }
+
+    [Theory]
+    [InlineData("rlhflow-prm", ScoringProtocol.RlhflowPrm)]
+    [InlineData("rlhflow-orm", ScoringProtocol.RlhflowOrm)]
+    [InlineData("math-shepherd", ScoringProtocol.MathShepherd)]
+    [InlineData("onnx", ScoringProtocol.Onnx)]
+    public void Protocol_names_round_trip(string name, ScoringProtocol protocol)
+    {
+        Assert.True(ScoringNames.TryParseProtocol(name, out var parsed));
+        Assert.Equal(protocol, parsed);
+        Assert.Equal(name, protocol.Name());
+    }
+}
