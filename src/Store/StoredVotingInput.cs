@@ -6,6 +6,8 @@ namespace BestOfN.Store;
 /// <summary>Turns a stored run into Voting's input: each sample graded to an answer key and a correctness flag.</summary>
 public static class StoredVotingInput
 {
+    private static readonly IReadOnlyList<double> NoCompleteStep = [0.0];
+
     /// <summary>
     /// Shipped labels can disagree within one answer key (label noise, or answers our engine calls equal that the
     /// labeller did not). Voting needs one correctness per key, so such a key is split by label: the votes of each
@@ -19,10 +21,13 @@ public static class StoredVotingInput
         return votes.Select(v => mixed.Contains(v.AnswerKey) ? v with { AnswerKey = $"{v.AnswerKey} [label={(v.Correct ? 1 : 0)}]" } : v).ToArray();
     }
 
-    /// <param name="scores">Reward scores per (problem, index), when the run has been scored; null leaves them out.</param>
-    public static IReadOnlyList<ProblemSamples> Load(RunStore store, string runId, AnswerGrader grader,
-        Func<string, int, (double? Orm, IReadOnlyList<double>? Prm)>? scores = null)
+    /// <summary>
+    /// Reward scores come from <see cref="StoredScores"/>. A sample the PRM could not score (no complete step) counts as
+    /// one step scored 0: it ranks below every scored solution under every aggregation, instead of being dropped.
+    /// </summary>
+    public static IReadOnlyList<ProblemSamples> Load(RunStore store, string runId, AnswerGrader grader)
     {
+        var scores = StoredScores.Load(store, runId);
         var problems = store.Problems(runId);
         var byProblem = store.Samples(runId).GroupBy(s => s.ProblemId).ToDictionary(g => g.Key, g => g.ToList());
         var result = new List<ProblemSamples>(problems.Count);
@@ -35,8 +40,8 @@ public static class StoredVotingInput
                 var grade = SampleGrading.Grade(grader, problem, samples[i]);
                 if (grade.Correct is not { } correct)
                     throw new InvalidOperationException($"Problem {problem.ProblemId} of run {runId} has neither a gold answer nor labels: its samples cannot be scored as correct or not.");
-                var (orm, prm) = scores?.Invoke(problem.ProblemId, samples[i].Index) ?? (null, null);
-                votes[i] = new VoteSample(grade.Key, correct, orm, prm);
+                var prm = scores.Prm(problem.ProblemId, samples[i].Index);
+                votes[i] = new VoteSample(grade.Key, correct, scores.Orm(problem.ProblemId, samples[i].Index), prm is { Count: 0 } ? NoCompleteStep : prm);
             });
             result.Add(new ProblemSamples(problem.ProblemId, problem.Fields, SplitDisagreeingKeys(votes)));
         }

@@ -25,7 +25,7 @@ internal static class ExportCommand
                 : store.Runs();
             var outPath = pr.GetValue(Out)!;
             var grader = new AnswerGrader(new GraderOptions { Extraction = ExtractionOptions.FromName(pr.GetValue(Extraction)!)! });
-            IReadOnlyList<IExportColumns> columns = [new GradeColumns(grader)];
+            IReadOnlyList<IExportColumns> columns = [new GradeColumns(grader), new ScoreColumns(store)];
             long count;
             if (outPath.Name == "-") count = SampleExport.Write(store, runs, pr.InvocationConfiguration.Output, columns);
             else

@@ -1,5 +1,7 @@
 using System.CommandLine;
+using BestOfN.Problems;
 using BestOfN.Store;
+using BestOfN.Verifier.Grading;
 using BestOfN.Verifier.Import;
 
 namespace BestOfN.Cli.Commands;
@@ -11,15 +13,16 @@ internal static class ImportCommand
     private static readonly Option<string> Format = new("--format") { Description = "rlhflow (prompt, answers, label) or search-and-learn (problem, answer, completions, scores)", Required = true };
     private static readonly Option<FileInfo> StorePath = new("--store") { Description = "SQLite run store (created if absent)", DefaultValueFactory = _ => new FileInfo("runs.db") };
     private static readonly Option<string?> RunName = new("--run") { Description = "Run id (default: derived from the file's hash, the format and the field mapping)" };
+    private static readonly Option<string> Gold = new("--gold") { Description = "Dataset whose gold answers fill in problems that ship none, matched by question text (e.g. gsm8k:test.jsonl); labels are then re-graded and disagreements reported" };
     private static readonly Option<string[]> Field = new("--field") { Description = "Map a field to the line's property: id=, prompt=, gold=, answers=, label=, scores= (repeatable)" };
 
     public static Command Create()
     {
         var command = new Command("import", "Import a published sample set into a run store; shipped labels become each sample's label, shipped scores a scorer named 'imported'")
         {
-            File, Format, StorePath, RunName, Field,
+            File, Format, StorePath, RunName, Gold, Field,
         };
-        command.SetAction((pr, ct) => Task.FromResult(Run(pr)));
+        command.SetAction((pr, ct) => Task.FromResult(CommandErrors.Guard(pr, () => Run(pr))));
         return command;
     }
 
@@ -51,11 +54,26 @@ internal static class ImportCommand
         {
             return SampleCommand.Fail(pr, e.Message.Split(Environment.NewLine));
         }
+        var output = pr.InvocationConfiguration.Output;
+        if (pr.GetValue(Gold) is { } goldSpec)
+        {
+            var (withGold, matched) = LabelAgreement.AttachGold(problems, DatasetLoader.Load(DatasetSpec.Parse(goldSpec)));
+            problems = withGold;
+            output.WriteLine($"gold: {matched} of {problems.Count} problems matched a question of {goldSpec}");
+        }
         using var store = RunStore.Open(pr.GetValue(StorePath)!.FullName);
         var summary = SampleSetImport.Import(store, path, format, map, problems, pr.GetValue(RunName));
-        var output = pr.InvocationConfiguration.Output;
         output.WriteLine($"run {summary.Run.RunId} in {store.Path}: {summary.Problems} problems, {summary.SamplesInserted} samples imported, {summary.SamplesAlreadyStored} already stored");
         output.WriteLine($"labels: {summary.LabelledSamples} samples carry the shipped label" + (summary.ScoresImported > 0 ? $"; {summary.ScoresImported} shipped scores stored as scorer '{SampleSetImport.ImportedScorerId}'" : ""));
+        var agreement = LabelAgreement.Compute(store, summary.Run.RunId, new AnswerGrader());
+        if (agreement.Compared > 0)
+        {
+            var missing = agreement.WithoutGold > 0 ? $"; {agreement.WithoutGold} labelled samples have no gold to compare" : "";
+            output.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"labels vs our grading: {agreement.Agree} of {agreement.Compared} agree ({agreement.AgreementRate * 100:F1}%); {agreement.LabelOnly} labelled correct but graded wrong, {agreement.GradeOnly} labelled wrong but graded correct{missing}"));
+        }
+        else if (agreement.WithoutGold > 0)
+            output.WriteLine("labels vs our grading: no problem has a gold answer; give --gold DATASET to re-grade the labels.");
         return 0;
     }
 }

@@ -39,6 +39,22 @@ public class ImportCommandTests
     }
 
     [Fact]
+    public void Gold_from_a_dataset_lets_the_labels_be_regraded_and_disagreements_reported()
+    {
+        var dir = CliRunner.TempDir();
+        var file = WriteFile(dir, "Mistral-GSM8K-Test.jsonl", RlhflowFixture);
+        var gold = WriteFile(dir, "test.jsonl", """
+            {"question": "Sam has 3 apples and buys 4 more. How many apples does he have?", "answer": "3 + 4 = 7\n#### 7"}
+            {"question": "What is 12  divided by 4?", "answer": "12 / 4 = 3\n#### 3"}
+            """);
+        var r = CliRunner.Run("import", "--format", "rlhflow", file, "--store", Path.Combine(dir, "runs.db"), "--gold", $"gsm8k:{gold}");
+        Assert.True(r.ExitCode == 0, r.Error);
+        Assert.Contains("gold: 2 of 2 problems matched", r.Output);
+        // Labels 1,0,1 | 1,0,0 against our grades correct,wrong,correct | correct,wrong,(no answer: wrong): all six agree.
+        Assert.Contains("labels vs our grading: 6 of 6 agree (100.0%); 0 labelled correct but graded wrong, 0 labelled wrong but graded correct", r.Output);
+    }
+
+    [Fact]
     public void Bad_lines_and_wrong_label_lengths_fail_with_file_and_line()
     {
         var dir = CliRunner.TempDir();
