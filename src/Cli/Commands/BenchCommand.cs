@@ -67,7 +67,8 @@ internal static class BenchCommand
             if (pr.GetValue(Peer) is { } peerPath)
             {
                 var ctx = options.Parallel.Max(p => kv ? options.PromptTokens + p * options.GeneratedTokens : p * (options.PromptTokens + options.GeneratedTokens));
-                peer = LlamaBatchedBench.Run(peerPath.FullName, modelPath, options, kv, (ctx + 255) / 256 * 256);
+                peer = LlamaBatchedBench.Run(peerPath.FullName, new PeerBenchSettings(modelPath, (ctx + 255) / 256 * 256, options.PromptTokens, options.GeneratedTokens,
+                    options.Parallel, options.Threads, kv, SharedPrompt: true, Repeat: options.Repeat));
             }
             foreach (var row in ours)
             {

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using BestOfN.Sampler.Bench;
 using System.Globalization;
 using BestOfN.Sampler.Llama;
 using BestOfN.Verifier.Scoring;
@@ -55,7 +56,7 @@ internal static class BenchScoringCommand
         var own = ScoringBenchmark.AnswerOwnTokens(model, problem, options);
         output.WriteLine($"model {modelPath}: {model.Description}, {model.ParameterCount / 1e6:F1}M parameters, vocab {model.VocabSize}");
         output.WriteLine($"{options.Answers} answers of ~{own} own tokens after a shared problem text of ~{options.PromptTokens} tokens, a step tag every {options.StepEvery} tokens, {threads} threads, flash attention {pr.GetValue(FlashAttention)}");
-        IReadOnlyList<PeerPromptRow> peer = [];
+        IReadOnlyList<PeerBenchRow> peer = [];
         if (pr.GetValue(Peer) is { } peerPath) peer = PeerPromptBench.Run(peerPath.FullName, modelPath, own, batches, options);
 
         output.WriteLine();

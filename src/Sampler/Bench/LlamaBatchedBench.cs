@@ -8,13 +8,19 @@ namespace BestOfN.Sampler.Bench;
 public sealed record PeerBenchRow(int PromptTokens, int GeneratedTokens, int Parallel, double PromptSeconds, double PromptTokensPerSecond,
     double GenerationSeconds, double GeneratedTokensPerSecond);
 
+/// <summary>Settings of one llama-batched-bench invocation, named after its flags.</summary>
+/// <param name="SharedPrompt">-pps: one prompt shared by all sequences (sampling); otherwise each sequence has its own (scoring).</param>
+/// <param name="FlashAttention">-fa on/off; null leaves llama.cpp's auto.</param>
+/// <param name="Repeat">Invocations; each setting's fastest figures are kept, as ours are.</param>
+public sealed record PeerBenchSettings(string ModelPath, int ContextSize, int PromptTokens, int GeneratedTokens, IReadOnlyList<int> Parallel,
+    int Threads, bool KvUnified, bool SharedPrompt, int BatchSize = 2048, int MicroBatchSize = 512, bool? FlashAttention = null, int Repeat = 1);
+
 /// <summary>Runs llama.cpp's own llama-batched-bench (built from the same source by scripts/build-llama-batched-bench.sh).</summary>
 public static class LlamaBatchedBench
 {
-    /// <summary>Runs the peer <see cref="SamplerBenchOptions.Repeat"/> times and keeps each setting's fastest figures, as ours are kept.</summary>
-    public static IReadOnlyList<PeerBenchRow> Run(string executable, string modelPath, SamplerBenchOptions options, bool kvUnified, int contextSize) =>
-        Enumerable.Range(0, Math.Max(1, options.Repeat))
-            .SelectMany(_ => RunOnce(executable, modelPath, options, kvUnified, contextSize))
+    public static IReadOnlyList<PeerBenchRow> Run(string executable, PeerBenchSettings settings) =>
+        Enumerable.Range(0, Math.Max(1, settings.Repeat))
+            .SelectMany(_ => RunOnce(executable, settings))
             .GroupBy(r => (r.PromptTokens, r.GeneratedTokens, r.Parallel))
             .Select(g => g.First() with
             {
@@ -23,17 +29,19 @@ public static class LlamaBatchedBench
             })
             .ToList();
 
-    private static IReadOnlyList<PeerBenchRow> RunOnce(string executable, string modelPath, SamplerBenchOptions options, bool kvUnified, int contextSize)
+    private static IReadOnlyList<PeerBenchRow> RunOnce(string executable, PeerBenchSettings s)
     {
         if (!File.Exists(executable)) throw new FileNotFoundException($"llama-batched-bench not found at {executable}; build it with scripts/build-llama-batched-bench.sh.", executable);
-        var threads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount;
+        var threads = s.Threads > 0 ? s.Threads : Environment.ProcessorCount;
+        string I(int v) => v.ToString(CultureInfo.InvariantCulture);
         var args = new List<string>
         {
-            "-m", modelPath, "-c", contextSize.ToString(CultureInfo.InvariantCulture), "-b", "2048", "-ub", "512",
-            "-npp", options.PromptTokens.ToString(CultureInfo.InvariantCulture), "-ntg", options.GeneratedTokens.ToString(CultureInfo.InvariantCulture),
-            "-npl", string.Join(',', options.Parallel), "-pps", "-t", threads.ToString(CultureInfo.InvariantCulture),
-            kvUnified ? "-kvu" : "-no-kvu", "--output-format", "jsonl",
+            "-m", s.ModelPath, "-c", I(s.ContextSize), "-b", I(s.BatchSize), "-ub", I(s.MicroBatchSize), "-npp", I(s.PromptTokens),
+            "-ntg", I(s.GeneratedTokens), "-npl", string.Join(',', s.Parallel), "-t", I(threads), s.KvUnified ? "-kvu" : "-no-kvu",
+            "--output-format", "jsonl",
         };
+        if (s.SharedPrompt) args.Add("-pps");
+        if (s.FlashAttention is { } fa) args.AddRange(["-fa", fa ? "on" : "off"]);
         var psi = new ProcessStartInfo(executable) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in args) psi.ArgumentList.Add(a);
         using var p = Process.Start(psi)!;

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using BestOfN.Sampler.Bench;
 using BestOfN.Sampler.Llama;
 
 namespace BestOfN.Verifier.Scoring;
@@ -131,42 +132,10 @@ public static class ScoringBenchmark
     }
 }
 
-/// <summary>One row of llama-batched-bench's JSONL output (prompt processing only is used here).</summary>
-public sealed record PeerPromptRow(int PromptTokens, int Parallel, double PromptSeconds, double PromptTokensPerSecond);
-
-/// <summary>Runs llama.cpp's llama-batched-bench for prompt-processing speed: <c>pl</c> separate prompts of <c>npp</c> tokens each.</summary>
+/// <summary>The peer of the scorer: llama-batched-bench's prompt processing over <c>pl</c> separate prompts of <c>npp</c> tokens each.</summary>
 public static class PeerPromptBench
 {
-    public static IReadOnlyList<PeerPromptRow> Run(string executable, string modelPath, int promptTokens, IReadOnlyList<int> parallel, ScoringBenchOptions options)
-    {
-        if (!File.Exists(executable)) throw new FileNotFoundException($"llama-batched-bench not found at {executable}; build it with scripts/build-llama-batched-bench.sh.", executable);
-        var threads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount;
-        var ctx = (parallel.Max() * (promptTokens + 1) + 255) / 256 * 256;
-        string I(int v) => v.ToString(CultureInfo.InvariantCulture);
-        var args = new List<string>
-        {
-            "-m", modelPath, "-c", I(ctx), "-b", I(options.BatchTokens), "-ub", I(options.MicroBatchTokens), "-npp", I(promptTokens), "-ntg", "1",
-            "-npl", string.Join(',', parallel), "-t", I(threads), "-kvu", "--output-format", "jsonl",
-        };
-        if (options.FlashAttention is { } fa) args.AddRange(["-fa", fa ? "on" : "off"]);
-        var psi = new ProcessStartInfo(executable) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        var stderr = p.StandardError.ReadToEndAsync();
-        var stdout = p.StandardOutput.ReadToEnd();
-        p.WaitForExit();
-        if (p.ExitCode != 0) throw new InvalidOperationException($"llama-batched-bench failed ({p.ExitCode}): {Tail(stderr.Result)}");
-        var rows = new List<PeerPromptRow>();
-        foreach (var line in (stdout + "\n" + stderr.Result).Split('\n'))
-        {
-            if (!line.TrimStart().StartsWith("{\"n_kv_max\"", StringComparison.Ordinal)) continue;
-            using var doc = JsonDocument.Parse(line);
-            var r = doc.RootElement;
-            rows.Add(new PeerPromptRow(r.GetProperty("pp").GetInt32(), r.GetProperty("pl").GetInt32(), r.GetProperty("t_pp").GetDouble(), r.GetProperty("speed_pp").GetDouble()));
-        }
-        if (rows.Count == 0) throw new InvalidOperationException($"llama-batched-bench printed no result rows: {Tail(stderr.Result)}");
-        return rows;
-    }
-
-    private static string Tail(string s) => s.Length <= 2000 ? s : s[^2000..];
+    public static IReadOnlyList<PeerBenchRow> Run(string executable, string modelPath, int promptTokens, IReadOnlyList<int> parallel, ScoringBenchOptions options) =>
+        LlamaBatchedBench.Run(executable, new PeerBenchSettings(modelPath, (parallel.Max() * (promptTokens + 1) + 255) / 256 * 256, promptTokens,
+            GeneratedTokens: 1, parallel, options.Threads, KvUnified: true, SharedPrompt: false, options.BatchTokens, options.MicroBatchTokens, options.FlashAttention));
 }
