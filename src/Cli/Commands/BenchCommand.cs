@@ -14,7 +14,7 @@ internal static class BenchCommand
     private static readonly Option<string> Parallel = new("--parallel") { Description = "Parallel sequences to measure, comma-separated", DefaultValueFactory = _ => "1,16,64,256" };
     private static readonly Option<int> PromptTokens = new("--prompt-tokens") { Description = "Shared prompt length (llama-batched-bench -npp)", DefaultValueFactory = _ => 128 };
     private static readonly Option<int> GenTokens = new("--gen-tokens") { Description = "Tokens generated per sequence (llama-batched-bench -ntg)", DefaultValueFactory = _ => 64 };
-    private static readonly Option<string> Kv = new("--kv") { Description = "KV layout: unified, split or both", DefaultValueFactory = _ => "unified" };
+    private static readonly Option<string> Kv = new("--kv") { Description = "KV layout: unified, split or both", DefaultValueFactory = _ => "split" };
     private static readonly Option<int> Repeat = new("--repeat") { Description = "Timed repetitions per setting, ours and the peer's; the fastest is shown", DefaultValueFactory = _ => 3 };
     private static readonly Option<FileInfo> Peer = new Option<FileInfo>("--peer") { Description = "Path to llama-batched-bench (scripts/build-llama-batched-bench.sh builds it) to run on the same model and settings" }.AcceptExistingOnly();
     private static readonly NativeOptions Native = new();

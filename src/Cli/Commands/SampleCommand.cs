@@ -22,7 +22,7 @@ internal static class SampleCommand
     private static readonly Option<int> Parallel = new("--parallel") { Description = "Samples decoded together, at most 256", DefaultValueFactory = _ => SamplerDefaults.Parallel };
     private static readonly Option<ulong> Seed = new("--seed") { Description = "Run seed; each sample's seed derives from it, the problem id and the sample index", DefaultValueFactory = _ => SamplerDefaults.Seed };
     private static readonly Option<string[]> Stop = new("--stop") { Description = "Stop string (repeatable); the text is cut before it" };
-    private static readonly Option<bool> NoKvUnified = new("--no-kv-unified") { Description = "Give each sequence its own KV buffer (slower here; see bench --kv both)" };
+    private static readonly Option<string> Kv = new Option<string>("--kv") { Description = "KV cache layout: split (one buffer per sequence, faster at 16+ sequences) or unified (the prompt stored once, less memory)", DefaultValueFactory = _ => SamplerDefaults.KvUnified ? "unified" : "split" }.AcceptOnlyFromAmong("split", "unified");
     internal static readonly Option<FileInfo> StorePath = new("--store") { Description = "SQLite run store", DefaultValueFactory = _ => new FileInfo("runs.db") };
     private static readonly Option<FileInfo> Out = new("--out") { Description = "Write samples to this JSONL file instead of the store (reruns resume it too)" };
     private static readonly Option<string?> RunName = new("--run") { Description = "Run id (default: derived from the model hash and every setting that changes samples)" };
@@ -40,7 +40,7 @@ internal static class SampleCommand
     {
         var command = new Command("sample", "Draw N solutions per problem from a GGUF model into the run store (reruns resume)")
         {
-            Model, Dataset, Field, N, Temperature, TopK, TopP, MinP, MaxTokens, Parallel, Seed, Stop, NoKvUnified,
+            Model, Dataset, Field, N, Temperature, TopK, TopP, MinP, MaxTokens, Parallel, Seed, Stop, Kv,
             StorePath, Out, RunName, Limit, ProblemIds, Prompt, System, ChatTemplate, FewShotFile, FewShotK, MessagesFile,
         };
         Native.AddTo(command);
@@ -54,7 +54,7 @@ internal static class SampleCommand
         {
             N = pr.GetValue(N), Temperature = pr.GetValue(Temperature), TopK = pr.GetValue(TopK), TopP = pr.GetValue(TopP), MinP = pr.GetValue(MinP),
             MaxTokens = pr.GetValue(MaxTokens), Parallel = pr.GetValue(Parallel), Seed = pr.GetValue(Seed), StopStrings = pr.GetValue(Stop) ?? [],
-            KvUnified = !pr.GetValue(NoKvUnified), Threads = pr.GetValue(Native.Threads),
+            KvUnified = pr.GetValue(Kv) == "unified", Threads = pr.GetValue(Native.Threads),
         };
         var prompt = new PromptOptions
         {

@@ -10,7 +10,7 @@ public sealed record SamplerBenchOptions
     public int GeneratedTokens { get; init; } = 64;
     public IReadOnlyList<int> Parallel { get; init; } = [1, 16, 64, 256];
     public int Threads { get; init; }
-    public IReadOnlyList<bool> KvUnified { get; init; } = [true];
+    public IReadOnlyList<bool> KvUnified { get; init; } = [SamplerDefaults.KvUnified];
 
     /// <summary>Timed repetitions of each setting; the fastest is reported (the others are taken by noise, not by the code). The default value is 3.</summary>
     public int Repeat { get; init; } = 3;

@@ -19,8 +19,8 @@ public sealed record LlamaContextOptions
     /// <summary>CPU threads; 0 takes every core. The default value is 0.</summary>
     public int Threads { get; init; }
 
-    /// <summary>One KV buffer shared by all sequences (see BatchedSampler for why this is our default). The default value is true.</summary>
-    public bool KvUnified { get; init; } = true;
+    /// <summary>One KV buffer shared by all sequences (BatchedSampler explains which layout is faster when). The default value is false, as llama.cpp's.</summary>
+    public bool KvUnified { get; init; }
 
     /// <summary>Flash attention: null lets llama.cpp decide (on where the device supports it), true forces it, false turns it off.
     /// On the CPU, flash attention's F16 accumulation moves the last digits with where a sequence's cells lie in the cache; off, a

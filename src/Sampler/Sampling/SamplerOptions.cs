@@ -13,7 +13,7 @@ public static class SamplerDefaults
     public const int MaxTokens = 512;
     public const int Parallel = 64;
     public const ulong Seed = 1;
-    public const bool KvUnified = true;
+    public const bool KvUnified = false;
     public const int Threads = 0;
     public const int MaxN = 1 << 20;
 }
@@ -48,7 +48,7 @@ public sealed record SamplerOptions
     /// <summary>Generation stops before the first occurrence of any of these. The default value is none.</summary>
     public IReadOnlyList<string> StopStrings { get; init; } = [];
 
-    /// <summary>One KV buffer for all sequences (see <see cref="BatchedSampler"/>). The default value is true.</summary>
+    /// <summary>One KV buffer for all sequences instead of one per sequence (see <see cref="BatchedSampler"/> for the measurements). The default value is false.</summary>
     public bool KvUnified { get; init; } = SamplerDefaults.KvUnified;
 
     /// <summary>CPU threads; 0 uses every core. The default value is 0.</summary>

@@ -89,10 +89,10 @@ public class BatchedSamplerTests
     }
 
     [Fact]
-    public void Split_kv_layout_draws_the_same_count_and_respects_limits()
+    public void Unified_kv_layout_draws_the_same_count_and_respects_limits()
     {
         using var model = LlamaModel.Load(TestModels.Tiny);
-        var samples = Draw(model, new SamplerOptions { N = 5, Parallel = 5, MaxTokens = 8, KvUnified = false });
+        var samples = Draw(model, new SamplerOptions { N = 5, Parallel = 5, MaxTokens = 8, KvUnified = true });
         Assert.Equal(5, samples.Count);
         Assert.All(samples, s => Assert.InRange(s.TokenCount, 1, 8));
     }
@@ -109,6 +109,6 @@ public class BatchedSamplerTests
     public void Defaults_are_pinned()
     {
         var o = new SamplerOptions();
-        Assert.Equal((16, 0.7f, 0, 1f, 0f, 512, 64, 1UL, true), (o.N, o.Temperature, o.TopK, o.TopP, o.MinP, o.MaxTokens, o.Parallel, o.Seed, o.KvUnified));
+        Assert.Equal((16, 0.7f, 0, 1f, 0f, 512, 64, 1UL, false), (o.N, o.Temperature, o.TopK, o.TopP, o.MinP, o.MaxTokens, o.Parallel, o.Seed, o.KvUnified));
     }
 }
