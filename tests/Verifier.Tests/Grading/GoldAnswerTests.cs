@@ -28,7 +28,7 @@ public sealed class GoldAnswerTests(ITestOutputHelper output)
     {
         var failures = new List<string>();
         var count = 0;
-        foreach (var line in File.ReadLines(SharedDatasets.PathOf("math500/test.jsonl")))
+        foreach (var line in File.ReadLines(Path.Combine(RepoPaths.SharedDatasets!, "math500/test.jsonl")))
         {
             using var json = JsonDocument.Parse(line);
             var gold = json.RootElement.GetProperty("answer").GetString()!;
@@ -82,7 +82,7 @@ public sealed class GoldAnswerTests(ITestOutputHelper output)
     {
         var failures = new List<string>();
         var count = 0;
-        foreach (var line in File.ReadLines(SharedDatasets.PathOf("gsm8k/test.jsonl")))
+        foreach (var line in File.ReadLines(Path.Combine(RepoPaths.SharedDatasets!, "gsm8k/test.jsonl")))
         {
             using var json = JsonDocument.Parse(line);
             var solution = json.RootElement.GetProperty("answer").GetString()!;
