@@ -1,3 +1,0 @@
-namespace BestOfN.Sampler;
-
-internal static class AssemblyInfo;
