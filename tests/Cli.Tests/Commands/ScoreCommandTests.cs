@@ -37,6 +37,22 @@ public class ScoreCommandTests
     }
 
     [Fact]
+    public void Report_from_a_scored_store_fills_the_orm_and_prm_rows()
+    {
+        var (db, _) = ImportedStore();
+        string[] common = ["--store", db, "--reward-model", RewardModel.Value, "--batch", "2", "--ctx-size", "4096", "--max-tokens", "1024", "--threads", "2"];
+        Assert.Equal(0, CliRunner.Run(["score", "--protocol", "rlhflow-prm", .. common]).ExitCode);
+        Assert.Equal(0, CliRunner.Run(["score", "--protocol", "rlhflow-orm", .. common]).ExitCode);
+
+        var r = CliRunner.Run("report", "--store", db, "--bootstrap", "0", "--ks", "1,3");
+        Assert.True(r.ExitCode == 0, r.Error);
+        // Labels 1,0,1 and 1,0,0: pass@1 = (2/3 + 1/3) / 2. The reward rows are filled (the answer with no complete step counts as one step scored 0).
+        Assert.Contains("| Pass@1 | 50.0 |", r.Output);
+        Assert.Matches(@"\| ORM@3 \| \d+\.\d \|", r.Output);
+        Assert.Matches(@"\| PRM@3 \(min\) \| \d+\.\d \|", r.Output);
+    }
+
+    [Fact]
     public void Score_writes_step_scores_a_rerun_resumes_and_export_adds_prm_and_orm_scores()
     {
         var (db, _) = ImportedStore();
