@@ -25,7 +25,7 @@ internal static class BenchScoringCommand
             Model, Batches, Answers, AnswerTokens, PromptTokens, FlashAttention, Peer,
         };
         Native.AddTo(command);
-        command.SetAction((pr, ct) => Task.FromResult(Run(pr)));
+        command.SetAction((pr, ct) => Task.FromResult(CommandErrors.Guard(pr, () => Run(pr))));
         return command;
     }
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using BestOfN.Problems;
 using BestOfN.Sampler.Native;
+using BestOfN.Verifier.Scoring;
 
 namespace BestOfN.Cli.Commands;
 
@@ -14,7 +15,7 @@ internal static class CommandErrors
             return action();
         }
         catch (Exception e) when (e is DatasetException or LlamaException or ArgumentException or FileNotFoundException or DirectoryNotFoundException
-                                      or InvalidDataException or InvalidOperationException or UnauthorizedAccessException)
+                                      or InvalidDataException or InvalidOperationException or UnauthorizedAccessException or ScoringProtocolException)
         {
             pr.InvocationConfiguration.Error.WriteLine($"error: {e.Message}");
             return 1;

@@ -45,7 +45,7 @@ internal static class ScoreCommand
             FlashAttention, ScorerName, ProblemIds, Tokenizer, OnnxInputIds, OnnxAttentionMask, OnnxOutput, OnnxReadoutOption, OnnxPositiveClass, OnnxCpu,
         };
         Native.AddTo(command);
-        command.SetAction((pr, ct) => Task.FromResult(Run(pr, ct)));
+        command.SetAction((pr, ct) => Task.FromResult(CommandErrors.Guard(pr, () => Run(pr, ct))));
         return command;
     }
 
