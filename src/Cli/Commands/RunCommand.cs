@@ -6,13 +6,15 @@ using BestOfN.Sampler.Prompting;
 using BestOfN.Sampler.Sampling;
 using BestOfN.Store;
 using BestOfN.Verifier.Grading;
+using BestOfN.Verifier.Scoring;
 using BestOfN.Voting.Reporting;
 
 namespace BestOfN.Cli.Commands;
 
 /// <summary>
-/// The main job in one verb: sample N solutions per problem, grade them, and print the table. With no arguments it
-/// runs on the embedded demo problems with a tiny generated model, so a fresh clone shows the whole pipeline.
+/// The main job in one verb: sample N solutions per problem, grade them, score them with a reward model when one is
+/// given, and print the table. With no arguments it runs on the embedded demo problems with tiny generated models
+/// (a generator and an RLHFlow-shaped verifier), so a fresh clone shows the whole pipeline.
 /// </summary>
 internal static class RunCommand
 {
@@ -26,6 +28,8 @@ internal static class RunCommand
     private static readonly Option<PromptFormat> Prompt = new("--prompt") { Description = "Prompt format: Raw, Chat, FewShot or Messages", DefaultValueFactory = _ => PromptFormat.Chat };
     private static readonly Option<string?> System = new("--system") { Description = "System prompt for --prompt chat", DefaultValueFactory = _ => "Please reason step by step, and put your final answer within \\boxed{}." };
     private static readonly Option<FileInfo> StorePath = new("--store") { Description = "SQLite run store", DefaultValueFactory = _ => new FileInfo("runs.db") };
+    private static readonly Option<FileInfo> RewardModel = new Option<FileInfo>("--reward-model") { Description = "Reward model GGUF to score the samples with (default with no --model: a tiny generated one)" }.AcceptExistingOnly();
+    private static readonly Option<string[]> Protocols = new("--protocol") { Description = "Reward protocols to score with: rlhflow-prm, rlhflow-orm, math-shepherd (repeatable)", DefaultValueFactory = _ => ["rlhflow-prm", "rlhflow-orm"] };
     private static readonly Option<int> Bootstrap = new("--bootstrap") { Description = "Bootstrap resamples for the 95% intervals", DefaultValueFactory = _ => 200 };
     private static readonly NativeOptions Native = new();
 
@@ -33,7 +37,7 @@ internal static class RunCommand
     {
         var command = new Command("run", "Sample, grade and report in one go (the embedded demo when no --model/--dataset is given)")
         {
-            Model, Dataset, N, MaxTokens, Temperature, Parallel, Seed, Prompt, System, StorePath, Bootstrap,
+            Model, Dataset, N, MaxTokens, Temperature, Parallel, Seed, Prompt, System, StorePath, RewardModel, Protocols, Bootstrap,
         };
         Native.AddTo(command);
         command.SetAction((pr, ct) => Task.FromResult(CommandErrors.Guard(pr, () => Run(pr, ct))));
@@ -45,10 +49,18 @@ internal static class RunCommand
         var output = pr.InvocationConfiguration.Output;
         Native.Load(pr);
         var model = pr.GetValue(Model);
+        var rewardModel = pr.GetValue(RewardModel);
         if (model is null)
         {
-            model = new FileInfo(DemoModel());
-            output.WriteLine($"no --model given: using a tiny generated llama model with random weights ({model.FullName}); its answers are noise, the pipeline is real.");
+            model = new FileInfo(DemoModel("demo-tiny-llama.gguf", new TinyLlamaSpec()));
+            rewardModel ??= new FileInfo(DemoModel("demo-tiny-reward-llama.gguf", DemoRewardSpec));
+            output.WriteLine($"no --model given: using tiny generated llama models with random weights ({model.FullName}, reward model {rewardModel.Name}); their answers and scores are noise, the pipeline is real.");
+        }
+        var protocols = new List<ScoringProtocol>();
+        foreach (var name in pr.GetValue(Protocols) ?? [])
+        {
+            if (ScoringNames.TryParseProtocol(name, out var protocol) && protocol != ScoringProtocol.Onnx) protocols.Add(protocol);
+            else return SampleCommand.Fail(pr, [$"--protocol must be rlhflow-prm, rlhflow-orm or math-shepherd, got '{name}' (score ONNX models with `bestofn score`)."]);
         }
         var dataset = pr.GetValue(Dataset) is { } d ? DatasetSpec.Parse(d) : new DatasetSpec(DatasetFormat.Gsm8k, DemoProblems(), new Dictionary<string, string>());
         var sampler = new SamplerOptions
@@ -65,6 +77,17 @@ internal static class RunCommand
             output, pr.InvocationConfiguration.Error, ct);
 
         using var store = RunStore.Open(storeFile.FullName);
+        if (rewardModel is not null)
+        {
+            var run = store.Run(runId)!;
+            foreach (var protocol in protocols)
+            {
+                var options = new ScorerOptions { Protocol = protocol, Threads = pr.GetValue(Native.Threads) };
+                var errorsOfScorer = options.Validate();
+                if (errorsOfScorer.Count > 0) return SampleCommand.Fail(pr, errorsOfScorer);
+                ScoreCommand.Execute(store, run, rewardModel, options, pr.GetValue(Native.GpuLayers), null, null, output, pr.InvocationConfiguration.Error, ct);
+            }
+        }
         var problems = StoredVotingInput.Load(store, runId, new AnswerGrader());
         var voting = new VotingOptions { BootstrapResamples = pr.GetValue(Bootstrap) };
         var report = VotingReport.Compute(problems, voting);
@@ -86,13 +109,24 @@ internal static class RunCommand
         return path;
     }
 
-    private static string DemoModel()
+    /// <summary>A tiny generative verifier in RLHFlow's shape: Llama-3 chat tokens and template, '+', '-' and 'ки' as single tokens.</summary>
+    private static readonly TinyLlamaSpec DemoRewardSpec = new()
     {
-        var path = Path.Combine(NativePackages.CacheRoot(), "models", "demo-tiny-llama.gguf");
+        ExtraPieces = ["ки"],
+        ExtraControlTokens = ["<|begin_of_text|>", "<|start_header_id|>", "<|end_header_id|>", "<|eot_id|>"],
+        AddSpacePrefix = false,
+        Seed = 77,
+        ChatTemplate = "{% for message in messages %}{{ '<|start_header_id|>' + message['role'] + '<|end_header_id|>\\n\\n' + message['content'] | trim + '<|eot_id|>' }}{% endfor %}",
+    };
+
+    /// <summary>A generated demo model, written once into the native cache.</summary>
+    private static string DemoModel(string name, TinyLlamaSpec spec)
+    {
+        var path = Path.Combine(NativePackages.CacheRoot(), "models", name);
         if (!File.Exists(path))
         {
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            TinyLlamaModel.Write(path, new TinyLlamaSpec());
+            TinyLlamaModel.Write(path, spec);
         }
         return path;
     }

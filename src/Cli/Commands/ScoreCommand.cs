@@ -80,9 +80,24 @@ internal static class ScoreCommand
                 ? $"No run '{n}' in {store.Path}; runs: {string.Join(", ", runs.Select(r => r.RunId))}"
                 : $"{store.Path} holds {runs.Count} runs; name one with --run: {string.Join(", ", runs.Select(r => r.RunId))}"]);
 
-        var modelFile = pr.GetValue(RewardModel)!;
-        var output = pr.InvocationConfiguration.Output;
+        var only = pr.GetValue(ProblemIds)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet();
         Native.Load(pr);
+        try
+        {
+            return Execute(store, run, pr.GetValue(RewardModel)!, options, pr.GetValue(Native.GpuLayers), pr.GetValue(ScorerName), only,
+                pr.InvocationConfiguration.Output, pr.InvocationConfiguration.Error, ct);
+        }
+        catch (ScoringProtocolException e)
+        {
+            return SampleCommand.Fail(pr, [e.Message]);
+        }
+    }
+
+    /// <summary>Scores a stored run with a reward model (resuming whatever is scored already). llama.cpp must be loaded.</summary>
+    internal static int Execute(RunStore store, RunInfo run, FileInfo modelFile, ScorerOptions options, int gpuLayers, string? scorerName,
+        IReadOnlySet<string>? only, TextWriter output, TextWriter error, CancellationToken ct)
+    {
+        var protocol = options.Protocol;
         IRewardScorer scorer;
         LlamaModel? model = null;
         try
@@ -93,14 +108,14 @@ internal static class ScoreCommand
             }
             else
             {
-                model = LlamaModel.Load(modelFile.FullName, new LlamaModelOptions { GpuLayers = pr.GetValue(Native.GpuLayers) });
+                model = LlamaModel.Load(modelFile.FullName, new LlamaModelOptions { GpuLayers = gpuLayers });
                 scorer = new LlamaRewardScorer(model, options);
             }
         }
-        catch (ScoringProtocolException e)
+        catch (ScoringProtocolException)
         {
             model?.Dispose();
-            return SampleCommand.Fail(pr, [e.Message]);
+            throw;
         }
 
         using (model)
@@ -108,13 +123,12 @@ internal static class ScoreCommand
         {
             var sha = store.ModelHash(modelFile.FullName);
             var config = ConfigJson(sha, options, options.Onnx.TokenizerPath is { } tok && protocol == ScoringProtocol.Onnx ? store.ModelHash(tok) : null);
-            var scorerId = pr.GetValue(ScorerName) ?? "score-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(config)))[..12];
+            var scorerId = scorerName ?? "score-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(config)))[..12];
             var manifest = new SortedDictionary<string, object?>(scorer.Manifest.ToDictionary()) { ["model_sha256"] = sha };
             store.EnsureScorer(new ScorerInfo(run.RunId, scorerId, options.StoredName(), modelFile.FullName, sha, config, JsonSerializer.Serialize(manifest), DateTimeOffset.UtcNow));
 
-            var only = pr.GetValue(ProblemIds)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet();
             output.WriteLine($"scoring run {run.RunId} in {store.Path} with {modelFile.Name} ({options.StoredName()}, batch {options.Batch}) as scorer {scorerId}");
-            var summary = ScoringProgressDisplay.Run("scoring", pr.InvocationConfiguration.Error, progress =>
+            var summary = ScoringProgressDisplay.Run("scoring", error, progress =>
                 ScoringJob.Run(scorer, new RunStoreScoreStore(store, run.RunId, scorerId, only), progress, cancellationToken: ct));
             var seconds = Math.Max(summary.Elapsed.TotalSeconds, 1e-9);
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
