@@ -119,7 +119,7 @@ public static class LlamaRuntime
         if (!Directory.Exists(dir))
             throw new LlamaException(
                 $"llama.cpp natives for {package.Platform} are not in the cache ({dir}). They are fetched by the build with " +
-                $"'npm pack {package.PackageSpec}': run 'dotnet build' with Node.js/npm installed and the npm registry reachable, " +
+                $"'npm pack {package.PackageSpec}': run 'dotnet build{(package.Platform == "linux-x64" ? "" : $" -p:LlamaNativePlatform={package.Platform}")}' with Node.js/npm installed and the npm registry reachable, " +
                 $"or set {LibraryDirectoryVariable} to a folder holding libllama and libggml (for example a CUDA build made with scripts/build-llama-cuda.sh).");
         return dir;
     }
