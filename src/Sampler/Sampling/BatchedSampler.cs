@@ -41,10 +41,10 @@ public sealed class BatchedSampler : IDisposable
         _options = options;
         _parallel = Math.Min(options.Parallel, options.N);
         _maxPromptTokens = Math.Max(1, maxPromptTokens);
-        var perSequence = _maxPromptTokens + options.MaxTokens;
-        // Check KV capacity before any decode: unified shares the prompt's cells, split copies them per sequence.
-        var contextSize = options.KvUnified ? _maxPromptTokens + _parallel * options.MaxTokens : _parallel * perSequence;
-        contextSize = (contextSize + 255) / 256 * 256;
+        // Check KV capacity before any decode: unified shares the prompt's cells among all sequences, split gives each
+        // sequence its own prompt + max_new cells.
+        var needed = options.KvUnified ? _maxPromptTokens + _parallel * options.MaxTokens : _maxPromptTokens + options.MaxTokens;
+        var contextSize = (needed * (options.KvUnified ? 1 : _parallel) + 255) / 256 * 256;
         var batchSize = Math.Max(_parallel, Math.Min(_maxPromptTokens, 2048));
         _context = LlamaContext.Create(model, new LlamaContextOptions
         {
@@ -55,7 +55,7 @@ public sealed class BatchedSampler : IDisposable
             Threads = options.Threads,
             KvUnified = options.KvUnified,
         });
-        if ((options.KvUnified ? _context.ContextSize : _context.ContextSizePerSequence) < (options.KvUnified ? _maxPromptTokens + _parallel * options.MaxTokens : perSequence))
+        if (_context.ContextSizePerSequence < needed)
             throw new Native.LlamaException($"llama.cpp gave a KV cache of {_context.ContextSize} cells, fewer than prompt {_maxPromptTokens} + {_parallel} × {options.MaxTokens} new tokens need.");
         _batch = new LlamaBatch(batchSize);
         _promptLogits = new float[model.VocabSize];
