@@ -71,7 +71,7 @@ public static class DatasetLoader
         var gold = solution[(marker + GsmMarker.Length)..].Trim().Replace(",", "");
         if (gold.Length == 0) throw new DatasetException(spec.Path, line, "answer", $"'{GsmMarker}' is followed by nothing");
         var id = OptionalString(obj, "id") ?? $"gsm8k-{line - 1}";
-        return new Problem(id, question, gold, solution, ScalarFields(obj, "question", "answer"));
+        return new Problem(id, question, gold, solution, JsonFields.Scalars(obj, ["question", "answer"]));
     }
 
     // MATH-500 lines carry answer, level, subject and unique_id. The full MATH test set has only problem, level,
@@ -94,7 +94,7 @@ public static class DatasetLoader
                 answer = annotated[index][0];
                 alternatives = annotated[index][1..];
             }
-            var fields = ScalarFields(obj, "problem", "solution", "answer");
+            var fields = JsonFields.Scalars(obj, ["problem", "solution", "answer"]);
             var mutable = new Dictionary<string, string>(fields);
             if (!mutable.ContainsKey("subject") && mutable.Remove("type", out var type)) mutable["subject"] = type;
             if (mutable.TryGetValue("level", out var level) && level.StartsWith("Level ", StringComparison.Ordinal)) mutable["level"] = level["Level ".Length..];
@@ -124,7 +124,7 @@ public static class DatasetLoader
         var answer = OptionalString(obj, Name("answer"));
         var id = OptionalString(obj, Name("id")) ?? $"{Path.GetFileNameWithoutExtension(spec.Path)}-{line - 1}";
         var mapped = new[] { "question", "answer", "id", "solution" }.Select(Name).ToArray();
-        return new Problem(id, question, answer, OptionalString(obj, Name("solution")), ScalarFields(obj, mapped));
+        return new Problem(id, question, answer, OptionalString(obj, Name("solution")), JsonFields.Scalars(obj, mapped));
     }
 
     private static List<Problem> ReadCsv(DatasetSpec spec)
@@ -167,25 +167,6 @@ public static class DatasetLoader
             _ => null,
         } : null;
 
-    /// <summary>Every string, number or boolean field except the excluded ones, as problem fields for breakdowns.</summary>
-    private static Dictionary<string, string> ScalarFields(JsonElement obj, params string[] exclude)
-    {
-        var fields = new Dictionary<string, string>();
-        foreach (var p in obj.EnumerateObject())
-        {
-            if (exclude.Contains(p.Name)) continue;
-            var value = p.Value.ValueKind switch
-            {
-                JsonValueKind.String => p.Value.GetString(),
-                JsonValueKind.Number => p.Value.GetRawText(),
-                JsonValueKind.True => "true",
-                JsonValueKind.False => "false",
-                _ => null,
-            };
-            if (value is not null) fields[p.Name] = value;
-        }
-        return fields;
-    }
 }
 
 /// <summary>A small RFC 4180 reader: quoted fields, doubled quotes, newlines inside quotes. Reports each record's first line.</summary>
@@ -225,5 +206,30 @@ internal static class Csv
             fields.Add(field.ToString());
             yield return (start, fields);
         }
+    }
+}
+
+/// <summary>Reading problem fields from a JSON line.</summary>
+public static class JsonFields
+{
+    /// <summary>Every string, number or boolean property except the excluded ones, as text: the problem fields kept for breakdowns.</summary>
+    public static Dictionary<string, string> Scalars(JsonElement obj, IEnumerable<string?> exclude)
+    {
+        var skip = exclude.ToHashSet();
+        var fields = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var p in obj.EnumerateObject())
+        {
+            if (skip.Contains(p.Name)) continue;
+            var value = p.Value.ValueKind switch
+            {
+                JsonValueKind.String => p.Value.GetString(),
+                JsonValueKind.Number => p.Value.GetRawText(),
+                JsonValueKind.True => "true",
+                JsonValueKind.False => "false",
+                _ => null,
+            };
+            if (value is not null) fields[p.Name] = value;
+        }
+        return fields;
     }
 }

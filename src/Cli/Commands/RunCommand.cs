@@ -109,15 +109,7 @@ internal static class RunCommand
         return path;
     }
 
-    /// <summary>A tiny generative verifier in RLHFlow's shape: Llama-3 chat tokens and template, '+', '-' and 'ки' as single tokens.</summary>
-    private static readonly TinyLlamaSpec DemoRewardSpec = new()
-    {
-        ExtraPieces = ["ки"],
-        ExtraControlTokens = ["<|begin_of_text|>", "<|start_header_id|>", "<|end_header_id|>", "<|eot_id|>"],
-        AddSpacePrefix = false,
-        Seed = 77,
-        ChatTemplate = "{% for message in messages %}{{ '<|start_header_id|>' + message['role'] + '<|end_header_id|>\\n\\n' + message['content'] | trim + '<|eot_id|>' }}{% endfor %}",
-    };
+    private static readonly TinyLlamaSpec DemoRewardSpec = TinyLlamaSpec.RlhflowShapedVerifier with { Seed = 77 };
 
     /// <summary>A generated demo model, written once into the native cache.</summary>
     private static string DemoModel(string name, TinyLlamaSpec spec)

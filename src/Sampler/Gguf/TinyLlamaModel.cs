@@ -32,6 +32,15 @@ public sealed record TinyLlamaSpec
     /// <summary>Stored as tokenizer.chat_template; the default is ChatML, which llama.cpp's template engine recognises.</summary>
     public string? ChatTemplate { get; init; } = ChatMlTemplate;
 
+    /// <summary>A generative verifier in RLHFlow's shape: Llama-3 header tokens and template, '+', '-' and 'ки' as single tokens.</summary>
+    public static readonly TinyLlamaSpec RlhflowShapedVerifier = new()
+    {
+        ExtraPieces = ["ки"],
+        ExtraControlTokens = ["<|begin_of_text|>", "<|start_header_id|>", "<|end_header_id|>", "<|eot_id|>"],
+        AddSpacePrefix = false,
+        ChatTemplate = "{% for message in messages %}{{ '<|start_header_id|>' + message['role'] + '<|end_header_id|>\\n\\n' + message['content'] | trim + '<|eot_id|>' }}{% endfor %}",
+    };
+
     public const string ChatMlTemplate =
         "{% for message in messages %}{{'<|im_start|>' + message['role'] + '\n' + message['content'] + '<|im_end|>' + '\n'}}{% endfor %}" +
         "{% if add_generation_prompt %}{{ '<|im_start|>assistant\n' }}{% endif %}";

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using BestOfN.Problems;
 
 namespace BestOfN.Verifier.Import;
 
@@ -173,21 +174,7 @@ public static class SampleSetReader
                 var kind => throw new FormatException($"'{map.Id}' must be a non-empty string or a number, got {kind}"),
             };
 
-        var fields = new Dictionary<string, string>(StringComparer.Ordinal);
-        var taken = new HashSet<string?> { map.Id, map.Prompt, map.Gold, map.Answers, map.Labels, map.Scores, labelField };
-        foreach (var p in root.EnumerateObject())
-        {
-            if (taken.Contains(p.Name)) continue;
-            var text = p.Value.ValueKind switch
-            {
-                JsonValueKind.String => p.Value.GetString(),
-                JsonValueKind.Number => p.Value.GetRawText(),
-                JsonValueKind.True => "true",
-                JsonValueKind.False => "false",
-                _ => null,
-            };
-            if (text is not null) fields[p.Name] = text;
-        }
+        var fields = JsonFields.Scalars(root, [map.Id, map.Prompt, map.Gold, map.Answers, map.Labels, map.Scores, labelField]);
         return new ImportedProblem(lineNumber, id, prompt, gold, answers, labels, scores, fields);
     }
 

@@ -9,13 +9,7 @@ public class ScoreCommandTests
     private static readonly Lazy<string> RewardModel = new(() =>
     {
         var path = Path.Combine(CliRunner.TempDir(), "prm.gguf");
-        TinyLlamaModel.Write(path, new TinyLlamaSpec
-        {
-            ExtraPieces = ["ки"],
-            ExtraControlTokens = ["<|begin_of_text|>", "<|start_header_id|>", "<|end_header_id|>", "<|eot_id|>"],
-            AddSpacePrefix = false,
-            ChatTemplate = "{% for message in messages %}{{ '<|start_header_id|>' + message['role'] + '<|end_header_id|>\\n\\n' + message['content'] | trim + '<|eot_id|>' }}{% endfor %}",
-        });
+        TinyLlamaModel.Write(path, TinyLlamaSpec.RlhflowShapedVerifier);
         return path;
     });
 
