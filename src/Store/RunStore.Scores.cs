@@ -1,12 +1,19 @@
 using System.Text.Json;
-using BestOfN.Verifier.Scoring;
 
 namespace BestOfN.Store;
 
 /// <summary>A reward-model scoring of a run: which model and protocol, and the manifest (token ids, read positions) to audit it.</summary>
+/// <param name="ScoresSteps">True when the scorer gives every step a score (a PRM), false for one score per answer (an ORM).</param>
 /// <param name="ConfigJson">Everything that changes a score; reruns with the same one resume the scoring.</param>
-public sealed record ScorerInfo(string RunId, string ScorerId, string Protocol, string? ModelPath, string? ModelSha256, string ConfigJson,
+public sealed record ScorerInfo(string RunId, string ScorerId, string Protocol, bool ScoresSteps, string? ModelPath, string? ModelSha256, string ConfigJson,
     string ManifestJson, DateTimeOffset CreatedAt);
+
+/// <summary>The stored scores of one answer under one scorer.</summary>
+/// <param name="Status">What became of the scoring (the scorer's own status name: ok, truncated, …).</param>
+/// <param name="StepScores">Every step score, in order; empty for an outcome scorer.</param>
+/// <param name="StepPositions">Token position of each read, in the scored sequence.</param>
+public sealed record StoredScore(string ProblemId, int Index, string Status, IReadOnlyList<double> StepScores, double? OrmScore,
+    IReadOnlyList<int> StepPositions, int StepCount, int TokenCount, double Milliseconds);
 
 /// <summary>Reward scores, kept beside the samples: one row per (run, scorer, problem, sample), written a batch per transaction.</summary>
 public sealed partial class RunStore
@@ -20,7 +27,7 @@ public sealed partial class RunStore
             CREATE TABLE IF NOT EXISTS scorers(
                 run_id TEXT NOT NULL REFERENCES runs(run_id), scorer_id TEXT NOT NULL, protocol TEXT NOT NULL, model_path TEXT, model_sha256 TEXT,
                 config_json TEXT NOT NULL, manifest_json TEXT NOT NULL, created_at TEXT NOT NULL,
-                PRIMARY KEY(run_id, scorer_id));
+                scores_steps INTEGER NOT NULL, PRIMARY KEY(run_id, scorer_id));
             CREATE TABLE IF NOT EXISTS scores(
                 run_id TEXT NOT NULL, scorer_id TEXT NOT NULL, problem_id TEXT NOT NULL, sample_index INTEGER NOT NULL,
                 status TEXT NOT NULL, orm_score REAL, step_scores_json TEXT NOT NULL, step_positions_json TEXT NOT NULL,
@@ -28,7 +35,22 @@ public sealed partial class RunStore
                 PRIMARY KEY(run_id, scorer_id, problem_id, sample_index),
                 FOREIGN KEY(run_id, scorer_id) REFERENCES scorers(run_id, scorer_id));
             """);
+        AddScoresStepsColumn();
         _scoreTablesReady = true;
+    }
+
+    /// <summary>
+    /// Stores written before the typed scores_steps column learn each scorer's level from its data: a scorer that stored an
+    /// outcome score is outcome-level, any other scores steps.
+    /// </summary>
+    private void AddScoresStepsColumn()
+    {
+        if (Scalar<long>("SELECT COUNT(*) FROM pragma_table_info('scorers') WHERE name = 'scores_steps'") > 0) return;
+        Execute("""
+            ALTER TABLE scorers ADD COLUMN scores_steps INTEGER NOT NULL DEFAULT 1;
+            UPDATE scorers SET scores_steps = 0 WHERE EXISTS(
+                SELECT 1 FROM scores s WHERE s.run_id = scorers.run_id AND s.scorer_id = scorers.scorer_id AND s.orm_score IS NOT NULL);
+            """);
     }
 
     /// <summary>Creates the scorer, or returns the stored one with the same id. A stored scorer with another configuration is an error.</summary>
@@ -43,10 +65,10 @@ public sealed partial class RunStore
             return existing;
         }
         using var cmd = Command("""
-            INSERT INTO scorers(run_id, scorer_id, protocol, model_path, model_sha256, config_json, manifest_json, created_at)
-            VALUES($run, $id, $protocol, $path, $sha, $config, $manifest, $created)
+            INSERT INTO scorers(run_id, scorer_id, protocol, scores_steps, model_path, model_sha256, config_json, manifest_json, created_at)
+            VALUES($run, $id, $protocol, $steps, $path, $sha, $config, $manifest, $created)
             """,
-            ("$run", scorer.RunId), ("$id", scorer.ScorerId), ("$protocol", scorer.Protocol), ("$path", scorer.ModelPath), ("$sha", scorer.ModelSha256),
+            ("$run", scorer.RunId), ("$id", scorer.ScorerId), ("$protocol", scorer.Protocol), ("$steps", scorer.ScoresSteps ? 1 : 0), ("$path", scorer.ModelPath), ("$sha", scorer.ModelSha256),
             ("$config", scorer.ConfigJson), ("$manifest", scorer.ManifestJson), ("$created", scorer.CreatedAt.ToString("O")));
         cmd.ExecuteNonQuery();
         return scorer;
@@ -57,14 +79,14 @@ public sealed partial class RunStore
     {
         EnsureScoreTables();
         using var cmd = Command("""
-            SELECT scorer_id, protocol, model_path, model_sha256, config_json, manifest_json, created_at FROM scorers
+            SELECT scorer_id, protocol, scores_steps, model_path, model_sha256, config_json, manifest_json, created_at FROM scorers
             WHERE run_id = $run ORDER BY created_at, scorer_id
             """, ("$run", runId));
         using var r = cmd.ExecuteReader();
         var list = new List<ScorerInfo>();
         while (r.Read())
-            list.Add(new ScorerInfo(runId, r.GetString(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3),
-                r.GetString(4), r.GetString(5), DateTimeOffset.Parse(r.GetString(6), System.Globalization.CultureInfo.InvariantCulture)));
+            list.Add(new ScorerInfo(runId, r.GetString(0), r.GetString(1), r.GetInt64(2) != 0, r.IsDBNull(3) ? null : r.GetString(3), r.IsDBNull(4) ? null : r.GetString(4),
+                r.GetString(5), r.GetString(6), DateTimeOffset.Parse(r.GetString(7), System.Globalization.CultureInfo.InvariantCulture)));
         return list;
     }
 
@@ -80,7 +102,7 @@ public sealed partial class RunStore
     }
 
     /// <summary>Writes scores in one transaction; a score already stored is kept and never duplicated.</summary>
-    public int SaveScores(string runId, string scorerId, IEnumerable<SampleScore> scores)
+    public int SaveScores(string runId, string scorerId, IEnumerable<StoredScore> scores)
     {
         EnsureScoreTables();
         using var tx = _connection.BeginTransaction();
@@ -93,7 +115,7 @@ public sealed partial class RunStore
                     step_count, token_count, score_ms, created_at)
                 VALUES($run, $scorer, $pid, $idx, $status, $orm, $steps, $positions, $nsteps, $tokens, $ms, $created)
                 """,
-                ("$run", runId), ("$scorer", scorerId), ("$pid", s.ProblemId), ("$idx", s.Index), ("$status", s.Status.Name()), ("$orm", s.OrmScore),
+                ("$run", runId), ("$scorer", scorerId), ("$pid", s.ProblemId), ("$idx", s.Index), ("$status", s.Status), ("$orm", s.OrmScore),
                 ("$steps", JsonSerializer.Serialize(s.StepScores)), ("$positions", JsonSerializer.Serialize(s.StepPositions)), ("$nsteps", s.StepCount),
                 ("$tokens", s.TokenCount), ("$ms", s.Milliseconds), ("$created", now));
             cmd.Transaction = tx;
@@ -104,7 +126,7 @@ public sealed partial class RunStore
     }
 
     /// <summary>The stored scores of one scorer, in problem order, then index order.</summary>
-    public IEnumerable<SampleScore> Scores(string runId, string scorerId)
+    public IEnumerable<StoredScore> Scores(string runId, string scorerId)
     {
         EnsureScoreTables();
         using var cmd = Command("""
@@ -114,12 +136,8 @@ public sealed partial class RunStore
             """, ("$run", runId), ("$scorer", scorerId));
         using var r = cmd.ExecuteReader();
         while (r.Read())
-        {
-            if (!ScoringNames.TryParseStatus(r.GetString(2), out var status))
-                throw new InvalidDataException($"{Path}: unknown score status '{r.GetString(2)}' for {r.GetString(0)}/{r.GetInt32(1)}.");
-            yield return new SampleScore(r.GetString(0), r.GetInt32(1), status, JsonSerializer.Deserialize<double[]>(r.GetString(4)) ?? [],
+            yield return new StoredScore(r.GetString(0), r.GetInt32(1), r.GetString(2), JsonSerializer.Deserialize<double[]>(r.GetString(4)) ?? [],
                 r.IsDBNull(3) ? null : r.GetDouble(3), JsonSerializer.Deserialize<int[]>(r.GetString(5)) ?? [], r.GetInt32(6), r.GetInt32(7), r.GetDouble(8));
-        }
     }
 
     public long ScoreCount(string runId, string scorerId)

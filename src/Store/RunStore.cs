@@ -187,11 +187,17 @@ public sealed partial class RunStore : IDisposable
         var cached = Scalar<string?>("SELECT sha256 FROM model_hashes WHERE path = $p AND size = $s AND mtime_ticks = $m",
             ("$p", full), ("$s", info.Length), ("$m", info.LastWriteTimeUtc.Ticks));
         if (cached is not null) return cached;
-        var hash = RunIdentity.FileSha256(full);
+        var hash = FileSha256(full);
         using var cmd = Command("INSERT OR REPLACE INTO model_hashes(path, size, mtime_ticks, sha256) VALUES($p, $s, $m, $h)",
             ("$p", full), ("$s", info.Length), ("$m", info.LastWriteTimeUtc.Ticks), ("$h", hash));
         cmd.ExecuteNonQuery();
         return hash;
+    }
+
+    public static string FileSha256(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(stream));
     }
 
     private void Execute(string sql)

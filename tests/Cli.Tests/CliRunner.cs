@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
-using BestOfN.Sampler.Gguf;
+using BestOfN.Llama.Gguf;
 
 namespace BestOfN.Cli.Tests;
 
@@ -17,7 +17,7 @@ public static class CliRunner
         var error = new StringWriter();
         int code;
         // Spectre and Console are process-wide; one in-process invocation at a time.
-        lock (Gate) code = Program.CreateRoot().Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
+        lock (Gate) code = Program.InvokeAsync(args, new InvocationConfiguration { Output = output, Error = error }).GetAwaiter().GetResult();
         return new Result(code, output.ToString(), error.ToString());
     }
 

@@ -1,9 +1,12 @@
 using System.CommandLine;
 using System.Globalization;
+using BestOfN.Cli.Options;
+using BestOfN.Llama;
+using BestOfN.Llama.Native;
+using BestOfN.Llama.Peer;
+using BestOfN.Pipeline;
 using BestOfN.Sampler.Bench;
-using BestOfN.Sampler.Gguf;
-using BestOfN.Sampler.Llama;
-using BestOfN.Sampler.Native;
+using BestOfN.Sampler.Sampling;
 
 namespace BestOfN.Cli.Commands;
 
@@ -17,6 +20,10 @@ internal static class BenchCommand
     private static readonly Option<string> Kv = new("--kv") { Description = "KV layout: unified, split or both", DefaultValueFactory = _ => "split" };
     private static readonly Option<int> Repeat = new("--repeat") { Description = "Timed repetitions per setting, ours and the peer's; the fastest is shown", DefaultValueFactory = _ => 3 };
     private static readonly Option<FileInfo> Peer = new Option<FileInfo>("--peer") { Description = "Path to llama-batched-bench (scripts/build-llama-batched-bench.sh builds it) to run on the same model and settings" }.AcceptExistingOnly();
+    private static readonly SamplingOptionGroup Sampling = new(new SamplerOptions
+    {
+        Temperature = SamplerBenchOptions.Defaults.Temperature, TopK = SamplerBenchOptions.Defaults.TopK, TopP = SamplerBenchOptions.Defaults.TopP, MinP = SamplerBenchOptions.Defaults.MinP,
+    });
     private static readonly NativeOptions Native = new();
 
     public static Command Create()
@@ -28,8 +35,9 @@ internal static class BenchCommand
             BenchGradingCommand.Create(),
             BenchScoringCommand.Create(),
         };
+        Sampling.AddChainTo(command);
         Native.AddTo(command);
-        command.SetAction((pr, ct) => Task.FromResult(CommandErrors.Guard(pr, () => Run(pr))));
+        command.SetAction((pr, ct) => CommandErrors.Run(pr, () => Run(pr)));
         return command;
     }
 
@@ -43,19 +51,20 @@ internal static class BenchCommand
             "both" => [true, false],
             var other => null,
         };
-        if (kvLayouts is null) return SampleCommand.Fail(pr, [$"--kv must be unified, split or both, got {pr.GetValue(Kv)}."]);
+        if (kvLayouts is null) return CommandErrors.Invalid(pr, [$"--kv must be unified, split or both, got {pr.GetValue(Kv)}."]);
+        var chain = Sampling.Read(pr, 0).Sampling;
         var options = new SamplerBenchOptions
         {
             PromptTokens = pr.GetValue(PromptTokens), GeneratedTokens = pr.GetValue(GenTokens), Threads = pr.GetValue(Native.Threads),
             Parallel = pr.GetValue(Parallel)!.Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToList(), KvUnified = kvLayouts,
-            Repeat = pr.GetValue(Repeat),
+            Repeat = pr.GetValue(Repeat), Chain = chain,
         };
         Native.Load(pr);
         var modelPath = pr.GetValue(Model)?.FullName ?? DefaultBenchModel();
         using var model = LlamaModel.Load(modelPath, new LlamaModelOptions { GpuLayers = pr.GetValue(Native.GpuLayers) });
         var threads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount;
         output.WriteLine($"model {modelPath}: {model.Description}, {model.ParameterCount / 1e6:F1}M parameters, vocab {model.VocabSize}");
-        output.WriteLine($"prompt {options.PromptTokens} tokens shared, {options.GeneratedTokens} new tokens per sequence, {threads} threads, best of {options.Repeat}; ours samples every token (top-k 40, top-p 0.95, T 0.7), the peer only decodes");
+        output.WriteLine($"prompt {options.PromptTokens} tokens shared, {options.GeneratedTokens} new tokens per sequence, {threads} threads, best of {options.Repeat}; ours samples every token (top-k {chain.TopK}, top-p {chain.TopP}, min-p {chain.MinP}, T {chain.Temperature}), the peer only decodes");
         output.WriteLine($"llama.cpp loaded from {LlamaRuntime.LoadedFrom}");
         output.WriteLine();
         output.WriteLine("|  kv     | parallel | prefilled | ours PP t/s | ours TG t/s | peer PP t/s | peer TG t/s | TG ratio | PP ratio |");
@@ -84,15 +93,6 @@ internal static class BenchCommand
         return 0;
     }
 
-    /// <summary>The generated benchmark model, written once into the native cache.</summary>
-    internal static string DefaultBenchModel()
-    {
-        var path = Path.Combine(NativePackages.CacheRoot(), "models", "bench-llama-35m-f16.gguf");
-        if (!File.Exists(path))
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            TinyLlamaModel.Write(path, SamplerBenchmark.BenchModelSpec);
-        }
-        return path;
-    }
+    /// <summary>The generated benchmark model, written once into the cache.</summary>
+    internal static string DefaultBenchModel() => DemoAssets.Model("bench-llama-35m-f16.gguf", SamplerBenchmark.BenchModelSpec);
 }

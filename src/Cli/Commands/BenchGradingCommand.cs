@@ -16,7 +16,7 @@ internal static class BenchGradingCommand
         {
             problems, samples, seed, extract, noCache,
         };
-        command.SetAction(parseResult =>
+        command.SetAction((parseResult, ct) => CommandErrors.Run(parseResult, () =>
         {
             var output = parseResult.InvocationConfiguration.Output;
             var problemCount = parseResult.GetValue(problems);
@@ -33,8 +33,8 @@ internal static class BenchGradingCommand
             output.WriteLine($"disagreements with the generator's labels: {result.Disagreements}");
             output.WriteLine($"elapsed, single thread: {result.Elapsed.TotalSeconds:F3} s");
             output.WriteLine($"grades/s: {result.GradesPerSecond:N0}");
-            return 0;
-        });
+            return ExitCodes.Ok;
+        }));
         return command;
     }
 }

@@ -1,7 +1,8 @@
 using System.CommandLine;
-using BestOfN.Sampler.Bench;
 using System.Globalization;
-using BestOfN.Sampler.Llama;
+using BestOfN.Cli.Options;
+using BestOfN.Llama;
+using BestOfN.Llama.Peer;
 using BestOfN.Verifier.Scoring;
 
 namespace BestOfN.Cli.Commands;
@@ -14,7 +15,7 @@ internal static class BenchScoringCommand
     private static readonly Option<int> Answers = new("--answers") { Description = "Answers scored per measurement", DefaultValueFactory = _ => 64 };
     private static readonly Option<int> AnswerTokens = new("--answer-tokens") { Description = "Tokens per answer (after the shared problem text)", DefaultValueFactory = _ => 256 };
     private static readonly Option<int> PromptTokens = new("--prompt-tokens") { Description = "Tokens of the shared problem text", DefaultValueFactory = _ => 64 };
-    private static readonly Option<string> FlashAttention = new("--flash-attn") { Description = "Flash attention for both: auto, on or off", DefaultValueFactory = _ => "auto" };
+    private static readonly Option<string> FlashAttention = ScorerOptionGroup.Switch("--flash-attn", "Flash attention for both: auto, on or off");
     private static readonly Option<FileInfo> Peer = new Option<FileInfo>("--peer") { Description = "Path to llama-batched-bench (scripts/build-llama-batched-bench.sh) to measure S_PP on the same model" }.AcceptExistingOnly();
     private static readonly NativeOptions Native = new();
 
@@ -25,7 +26,7 @@ internal static class BenchScoringCommand
             Model, Batches, Answers, AnswerTokens, PromptTokens, FlashAttention, Peer,
         };
         Native.AddTo(command);
-        command.SetAction((pr, ct) => Task.FromResult(CommandErrors.Guard(pr, () => Run(pr))));
+        command.SetAction((pr, ct) => CommandErrors.Run(pr, () => Run(pr)));
         return command;
     }
 
@@ -37,11 +38,11 @@ internal static class BenchScoringCommand
         foreach (var part in pr.GetValue(Batches)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             if (int.TryParse(part, CultureInfo.InvariantCulture, out var b) && b is >= 1 and <= ScorerDefaults.MaxBatch) batches.Add(b);
             else errors.Add($"--batch entries must be integers from 1 to {ScorerDefaults.MaxBatch}, got '{part}'.");
-        bool? flash = pr.GetValue(FlashAttention) switch { "auto" => null, "on" => true, "off" => false, var v => Invalid(errors, v) };
+        var flash = ScorerOptionGroup.ReadSwitch(pr, FlashAttention);
         if (pr.GetValue(Answers) < 1) errors.Add("--answers must be >= 1.");
         if (pr.GetValue(AnswerTokens) < 8) errors.Add("--answer-tokens must be >= 8.");
         if (pr.GetValue(PromptTokens) < 1) errors.Add("--prompt-tokens must be >= 1.");
-        if (errors.Count > 0) return SampleCommand.Fail(pr, errors);
+        if (errors.Count > 0) return CommandErrors.Invalid(pr, errors);
 
         var options = new ScoringBenchOptions
         {
@@ -72,11 +73,5 @@ internal static class BenchScoringCommand
         output.WriteLine();
         output.WriteLine("scored tok/s counts the shared prefix once plus every answer's own tokens; the peer's S_PP is llama-batched-bench -npp <own tokens> -ntg 1 -npl <batch>: batch separate prompts, no sampling, no score reads.");
         return 0;
-    }
-
-    private static bool? Invalid(List<string> errors, string? value)
-    {
-        errors.Add($"--flash-attn must be auto, on or off, got '{value}'.");
-        return null;
     }
 }

@@ -23,14 +23,10 @@ internal static class BenchVotingCommand
         {
             problems, samples, bootstrap, seed, monteCarloDraws, repeat,
         };
-        command.SetAction(parseResult =>
+        command.SetAction((parseResult, ct) => CommandErrors.Run(parseResult, () =>
         {
             var output = parseResult.InvocationConfiguration.Output;
-            if (parseResult.GetValue(repeat) < 1)
-            {
-                parseResult.InvocationConfiguration.Error.WriteLine("bench voting: --repeat must be at least 1.");
-                return 1;
-            }
+            if (parseResult.GetValue(repeat) < 1) return CommandErrors.Invalid(parseResult, ["--repeat must be at least 1."]);
             var problemCount = parseResult.GetValue(problems);
             var sampleCount = parseResult.GetValue(samples);
             var input = SyntheticSamples.Generate(problemCount, sampleCount, parseResult.GetValue(seed));
@@ -63,8 +59,8 @@ internal static class BenchVotingCommand
             output.WriteLine($"bootstrap ({options.BootstrapResamples} resamples over {curves.Metrics.Count * curves.Ks.Count} curve points), median of {repeats}: {bootstrapWall:F3} s wall, {bootstrapCpu:F3} s CPU");
             output.WriteLine();
             MarkdownTable.Write(output, [new DatasetReport("synthetic", result)]);
-            return 0;
-        });
+            return ExitCodes.Ok;
+        }));
         return command;
     }
 

@@ -1,24 +1,50 @@
 using System.CommandLine;
 using BestOfN.Problems;
-using BestOfN.Sampler.Native;
+using BestOfN.Verifier.Import;
 using BestOfN.Verifier.Scoring;
+using BestOfN.Voting.Reporting;
+using BestOfN.Voting.Samples;
 
 namespace BestOfN.Cli.Commands;
 
-/// <summary>Turns the failures a user can fix (bad input files, missing natives, invalid settings) into one clear line.</summary>
+/// <summary>The exit codes of every command, as the README lists them.</summary>
+internal static class ExitCodes
+{
+    public const int Ok = 0;
+
+    /// <summary>The run itself failed: I/O, llama.cpp, an interrupted run.</summary>
+    public const int RunFailed = 1;
+
+    /// <summary>The input cannot be used: bad options, files, datasets, stores or models.</summary>
+    public const int UnusableInput = 2;
+}
+
+/// <summary>The one error helper: every command's action runs inside it, so a failure is one clear line, never a stack trace.</summary>
 internal static class CommandErrors
 {
-    public static int Guard(ParseResult pr, Func<int> action)
+    /// <summary>Runs a command's action; known input problems exit 2, anything else 1, each as "error: message" (with the trace under --verbose).</summary>
+    public static Task<int> Run(ParseResult pr, Func<int> action)
     {
         try
         {
-            return action();
+            return Task.FromResult(action());
         }
-        catch (Exception e) when (e is DatasetException or LlamaException or ArgumentException or FileNotFoundException or DirectoryNotFoundException
-                                      or InvalidDataException or InvalidOperationException or UnauthorizedAccessException or ScoringProtocolException)
+        catch (Exception e)
         {
-            pr.InvocationConfiguration.Error.WriteLine($"error: {e.Message}");
-            return 1;
+            var error = pr.InvocationConfiguration.Error;
+            foreach (var line in e.Message.Split('\n', StringSplitOptions.RemoveEmptyEntries)) error.WriteLine($"error: {line.TrimEnd('\r')}");
+            if (pr.GetValue(Program.Verbose)) error.WriteLine(e.ToString());
+            return Task.FromResult(IsUnusableInput(e) ? ExitCodes.UnusableInput : ExitCodes.RunFailed);
         }
     }
+
+    /// <summary>Prints each problem with the input and returns the unusable-input exit code.</summary>
+    public static int Invalid(ParseResult pr, IEnumerable<string> errors)
+    {
+        foreach (var e in errors) pr.InvocationConfiguration.Error.WriteLine($"error: {e}");
+        return ExitCodes.UnusableInput;
+    }
+
+    private static bool IsUnusableInput(Exception e) => e is DatasetException or ArgumentException or FileNotFoundException or DirectoryNotFoundException
+        or InvalidDataException or InvalidOperationException or ScoringProtocolException or SampleSetFormatException or SampleDumpException or SampleValidationException;
 }

@@ -1,15 +1,16 @@
 using System.CommandLine;
-using BestOfN.Store;
-using BestOfN.Verifier.Grading;
+using BestOfN.Cli.Options;
+using BestOfN.Pipeline;
 
 namespace BestOfN.Cli.Commands;
 
+/// <summary>`export`: stored samples as JSONL, with grades and reward scores.</summary>
 internal static class ExportCommand
 {
-    private static readonly Option<FileInfo> StorePath = new Option<FileInfo>("--store") { Description = "SQLite run store", DefaultValueFactory = _ => new FileInfo("runs.db") }.AcceptExistingOnly();
-    private static readonly Option<FileInfo> Out = new("--out") { Description = "Output JSONL file ('-' for standard output)", Required = true };
+    private static readonly Option<FileInfo> StorePath = new Option<FileInfo>("--store") { Description = "SQLite run store", DefaultValueFactory = _ => new FileInfo(PipelineDefaults.StorePath) }.AcceptExistingOnly();
+    private static readonly Option<string> Out = new("--out") { Description = "Output JSONL file ('-' for standard output)", Required = true };
     private static readonly Option<string?> RunName = new("--run") { Description = "Only this run (default: every run in the store)" };
-    private static readonly Option<string> Extraction = new Option<string>("--extraction") { Description = "Answer extraction: flexible, math-strict or gsm8k-strict", DefaultValueFactory = _ => "flexible" }.AcceptOnlyFromAmong("flexible", "math-strict", "gsm8k-strict");
+    private static readonly Option<string> Extraction = CommonOptions.Extraction();
 
     public static Command Create()
     {
@@ -17,25 +18,15 @@ internal static class ExportCommand
         {
             StorePath, Out, RunName, Extraction,
         };
-        command.SetAction((pr, ct) => Task.FromResult(CommandErrors.Guard(pr, () =>
+        command.SetAction((pr, ct) => CommandErrors.Run(pr, () =>
         {
-            using var store = RunStore.Open(pr.GetValue(StorePath)!.FullName);
-            var runs = pr.GetValue(RunName) is { } name
-                ? [store.Run(name) ?? throw new ArgumentException($"No run '{name}' in {store.Path}; runs: {string.Join(", ", store.Runs().Select(r => r.RunId))}")]
-                : store.Runs();
-            var outPath = pr.GetValue(Out)!;
-            var grader = new AnswerGrader(new GraderOptions { Extraction = ExtractionOptions.FromName(pr.GetValue(Extraction)!)! });
-            IReadOnlyList<IExportColumns> columns = [new GradeColumns(grader), new ScoreColumns(store)];
-            long count;
-            if (outPath.Name == "-") count = SampleExport.Write(store, runs, pr.InvocationConfiguration.Output, columns);
-            else
+            var result = ExportSamples.Run(new ExportRequest
             {
-                using var writer = new StreamWriter(outPath.FullName);
-                count = SampleExport.Write(store, runs, writer, columns);
-            }
-            pr.InvocationConfiguration.Error.WriteLine($"exported {count} samples from {runs.Count} run(s) to {(outPath.Name == "-" ? "stdout" : outPath.FullName)}");
-            return 0;
-        })));
+                StorePath = pr.GetValue(StorePath)!.FullName, RunId = pr.GetValue(RunName), Out = pr.GetValue(Out)!, Extraction = pr.GetValue(Extraction)!,
+            }, pr.InvocationConfiguration.Output);
+            pr.InvocationConfiguration.Error.WriteLine($"exported {result.Samples} samples from {result.Runs} run(s) to {result.Destination}");
+            return ExitCodes.Ok;
+        }));
         return command;
     }
 }

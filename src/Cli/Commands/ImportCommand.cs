@@ -1,7 +1,8 @@
 using System.CommandLine;
+using BestOfN.Cli.Options;
+using System.Globalization;
+using BestOfN.Pipeline;
 using BestOfN.Problems;
-using BestOfN.Store;
-using BestOfN.Verifier.Grading;
 using BestOfN.Verifier.Import;
 
 namespace BestOfN.Cli.Commands;
@@ -10,8 +11,9 @@ namespace BestOfN.Cli.Commands;
 internal static class ImportCommand
 {
     private static readonly Argument<FileInfo> File = new Argument<FileInfo>("path") { Description = "JSONL sample set, one problem per line" }.AcceptExistingOnly();
-    private static readonly Option<string> Format = new("--format") { Description = "rlhflow (prompt, answers, label) or search-and-learn (problem, answer, completions, scores)", Required = true };
-    private static readonly Option<FileInfo> StorePath = new("--store") { Description = "SQLite run store (created if absent)", DefaultValueFactory = _ => new FileInfo("runs.db") };
+    private static readonly Option<string> Format = new Option<string>("--format") { Description = "rlhflow (prompt, answers, label) or search-and-learn (problem, answer, completions, scores)", Required = true }
+        .OneOf([.. SampleSetFormats.ByName.Keys]);
+    private static readonly Option<FileInfo> StorePath = new("--store") { Description = "SQLite run store (created if absent)", DefaultValueFactory = _ => new FileInfo(PipelineDefaults.StorePath) };
     private static readonly Option<string?> RunName = new("--run") { Description = "Run id (default: derived from the file's hash, the format and the field mapping)" };
     private static readonly Option<string> Gold = new("--gold") { Description = "Dataset whose gold answers fill in problems that ship none, matched by question text (e.g. gsm8k:test.jsonl); labels are then re-graded and disagreements reported" };
     private static readonly Option<string[]> Field = new("--field") { Description = "Map a field to the line's property: id=, prompt=, gold=, answers=, label=, scores= (repeatable)" };
@@ -22,58 +24,33 @@ internal static class ImportCommand
         {
             File, Format, StorePath, RunName, Gold, Field,
         };
-        command.SetAction((pr, ct) => Task.FromResult(CommandErrors.Guard(pr, () => Run(pr))));
+        command.SetAction((pr, ct) => CommandErrors.Run(pr, () => Run(pr)));
         return command;
     }
 
     private static int Run(ParseResult pr)
     {
-        SampleSetFormat format;
-        switch (pr.GetValue(Format))
+        var result = ImportSampleSet.Run(new ImportRequest
         {
-            case "rlhflow": format = SampleSetFormat.Rlhflow; break;
-            case "search-and-learn": format = SampleSetFormat.SearchAndLearn; break;
-            case var other: return SampleCommand.Fail(pr, [$"--format must be rlhflow or search-and-learn, got '{other}'."]);
-        }
-        SampleSetFieldMap map;
-        try
-        {
-            map = SampleSetFieldMap.Parse(format, pr.GetValue(Field) ?? []);
-        }
-        catch (ArgumentException e)
-        {
-            return SampleCommand.Fail(pr, e.Message.Split(Environment.NewLine));
-        }
-        var path = pr.GetValue(File)!.FullName;
-        IReadOnlyList<ImportedProblem> problems;
-        try
-        {
-            problems = SampleSetReader.Read(path, format, map);
-        }
-        catch (SampleSetFormatException e)
-        {
-            return SampleCommand.Fail(pr, e.Message.Split(Environment.NewLine));
-        }
+            Path = pr.GetValue(File)!.FullName, Format = SampleSetFormats.ByName[pr.GetValue(Format)!], FieldMappings = pr.GetValue(Field) ?? [],
+            StorePath = pr.GetValue(StorePath)!.FullName, RunName = pr.GetValue(RunName), Gold = pr.GetValue(Gold) is { } g ? DatasetSpec.Parse(g) : null,
+        });
         var output = pr.InvocationConfiguration.Output;
-        if (pr.GetValue(Gold) is { } goldSpec)
-        {
-            var (withGold, matched) = LabelAgreement.AttachGold(problems, DatasetLoader.Load(DatasetSpec.Parse(goldSpec)));
-            problems = withGold;
-            output.WriteLine($"gold: {matched} of {problems.Count} problems matched a question of {goldSpec}");
-        }
-        using var store = RunStore.Open(pr.GetValue(StorePath)!.FullName);
-        var summary = SampleSetImport.Import(store, path, format, map, problems, pr.GetValue(RunName));
-        output.WriteLine($"run {summary.Run.RunId} in {store.Path}: {summary.Problems} problems, {summary.SamplesInserted} samples imported, {summary.SamplesAlreadyStored} already stored");
+        var summary = result.Summary;
+        if (result.GoldMatched is { } matched) output.WriteLine($"gold: {matched} of {summary.Problems} problems matched a question of {pr.GetValue(Gold)}");
+        output.WriteLine($"run {summary.Run.RunId} in {result.StorePath}: {summary.Problems} problems, {summary.SamplesInserted} samples imported, {summary.SamplesAlreadyStored} already stored");
         output.WriteLine($"labels: {summary.LabelledSamples} samples carry the shipped label" + (summary.ScoresImported > 0 ? $"; {summary.ScoresImported} shipped scores stored as scorer '{SampleSetImport.ImportedScorerId}'" : ""));
-        var agreement = LabelAgreement.Compute(store, summary.Run.RunId, new AnswerGrader());
+        var agreement = result.Agreement;
         if (agreement.Compared > 0)
         {
             var missing = agreement.WithoutGold > 0 ? $"; {agreement.WithoutGold} labelled samples have no gold to compare" : "";
-            output.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"labels vs our grading: {agreement.Agree} of {agreement.Compared} agree ({agreement.AgreementRate * 100:F1}%); {agreement.LabelOnly} labelled correct but graded wrong, {agreement.GradeOnly} labelled wrong but graded correct{missing}"));
         }
         else if (agreement.WithoutGold > 0)
+        {
             output.WriteLine("labels vs our grading: no problem has a gold answer; give --gold DATASET to re-grade the labels.");
-        return 0;
+        }
+        return ExitCodes.Ok;
     }
 }

@@ -1,5 +1,5 @@
-using BestOfN.Sampler.Gguf;
-using BestOfN.Sampler.Llama;
+using BestOfN.Llama.Gguf;
+using BestOfN.Llama;
 using BestOfN.Sampler.Sampling;
 
 namespace BestOfN.Sampler.Bench;
@@ -11,6 +11,11 @@ public sealed record SamplerBenchOptions
     public IReadOnlyList<int> Parallel { get; init; } = [1, 16, 64, 256];
     public int Threads { get; init; }
     public IReadOnlyList<bool> KvUnified { get; init; } = [SamplerDefaults.KvUnified];
+
+    /// <summary>Every token is sampled through this chain. The default value is T 0.7, top-k 40, top-p 0.95.</summary>
+    public SamplingParameters Chain { get; init; } = Defaults;
+
+    public static readonly SamplingParameters Defaults = new(Temperature: 0.7f, TopK: 40, TopP: 0.95f, MinP: 0f);
 
     /// <summary>Timed repetitions of each setting; the fastest is reported (the others are taken by noise, not by the code). The default value is 3.</summary>
     public int Repeat { get; init; } = 3;
@@ -57,7 +62,7 @@ public static class SamplerBenchmark
     {
         var sampler = new SamplerOptions
         {
-            N = parallel, Parallel = parallel, MaxTokens = options.GeneratedTokens, Temperature = 0.7f, TopK = 40, TopP = 0.95f,
+            N = parallel, Parallel = parallel, MaxTokens = options.GeneratedTokens, Temperature = options.Chain.Temperature, TopK = options.Chain.TopK, TopP = options.Chain.TopP, MinP = options.Chain.MinP,
             Threads = options.Threads, KvUnified = kvUnified, IgnoreEndOfGeneration = true, Seed = 1,
         };
         using var s = new BatchedSampler(model, sampler, prompt.Tokens.Length);

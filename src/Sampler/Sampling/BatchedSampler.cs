@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using BestOfN.Sampler.Llama;
+using BestOfN.Llama;
 
 namespace BestOfN.Sampler.Sampling;
 
@@ -56,7 +56,7 @@ public sealed class BatchedSampler : IDisposable
             KvUnified = options.KvUnified,
         });
         if (_context.ContextSizePerSequence < needed)
-            throw new Native.LlamaException($"llama.cpp gave a KV cache of {_context.ContextSize} cells, fewer than prompt {_maxPromptTokens} + {_parallel} × {options.MaxTokens} new tokens need.");
+            throw new LlamaException($"llama.cpp gave a KV cache of {_context.ContextSize} cells, fewer than prompt {_maxPromptTokens} + {_parallel} × {options.MaxTokens} new tokens need.");
         _batch = new LlamaBatch(batchSize);
         _promptLogits = new float[model.VocabSize];
         _parallelOptions = new ParallelOptions { MaxDegreeOfParallelism = options.Threads > 0 ? options.Threads : Environment.ProcessorCount };
@@ -133,40 +133,26 @@ public sealed class BatchedSampler : IDisposable
 
     private void Prefill(LlamaToken[] tokens)
     {
-        for (var offset = 0; offset < tokens.Length; offset += _batch.Capacity)
-        {
-            _batch.Clear();
-            var end = Math.Min(tokens.Length, offset + _batch.Capacity);
-            for (var i = offset; i < end; i++) _batch.Add(tokens[i], i, 0, logits: i == tokens.Length - 1);
-            var status = _context.Decode(_batch);
-            if (status != DecodeStatus.Ok) throw new Native.LlamaException($"Prompt prefill failed: {status}. The prompt ({tokens.Length} tokens) does not fit the KV cache.");
-        }
+        BatchDecoder.Prefill(_context, _batch, tokens, sequence: 0, logitsForLast: true);
         _context.CopyLogits(_batch.Count - 1, _promptLogits);
         PromptTokensPrefilled += tokens.Length;
     }
 
-    /// <summary>Decodes the pending token of each live stream in one batch, then samples each stream's next token.
-    /// On "no KV slot" the batch is halved and each half retried, as llama.cpp's examples/parallel does.</summary>
-    private unsafe void DecodeAndSample(Stream[] live, Stopwatch clock)
-    {
-        _batch.Clear();
-        foreach (var s in live) s.Row = _batch.Add(s.Pending!.Value, s.Position, s.Sequence, logits: true);
-        var status = _context.Decode(_batch);
-        if (status == DecodeStatus.NoKvSlot && live.Length > 1)
-        {
-            var half = live.Length / 2;
-            DecodeAndSample(live[..half], clock);
-            DecodeAndSample(live[half..], clock);
-            return;
-        }
-        if (status != DecodeStatus.Ok) throw new Native.LlamaException($"llama_decode: {status} with {live.Length} sequences; the KV cache ({_context.ContextSize} cells) is too small.");
-        // llama.cpp resolves output rows lazily and not thread-safely: fetch every row first, then sample in parallel.
-        var rows = new nint[live.Length];
-        for (var i = 0; i < live.Length; i++) rows[i] = (nint)_context.LogitsPointer(live[i].Row);
-        foreach (var s in live) s.Position++;
-        var vocab = _model.VocabSize;
-        SampleAll(live, (stream, index) => stream.SampleFrom((float*)rows[index], vocab), clock);
-    }
+    /// <summary>Decodes the pending token of each live stream in one batch, then samples each stream's next token.</summary>
+    private void DecodeAndSample(Stream[] live, Stopwatch clock) =>
+        BatchDecoder.Decode(_context, _batch, live,
+            (batch, streams) =>
+            {
+                foreach (var s in streams) s.Row = batch.Add(s.Pending!.Value, s.Position, s.Sequence, logits: true);
+            },
+            streams =>
+            {
+                var decoded = streams.ToArray();
+                var rows = new LlamaLogitsRow[decoded.Length];
+                for (var i = 0; i < decoded.Length; i++) rows[i] = _context.LogitsRow(decoded[i].Row);
+                foreach (var s in decoded) s.Position++;
+                SampleAll(decoded, (stream, index) => stream.SampleFrom(rows[index]), clock);
+            });
 
     private void SampleAll(Stream[] streams, Action<Stream> sample, Stopwatch clock) =>
         SampleAll(streams, (s, _) => sample(s), clock);
@@ -211,7 +197,7 @@ public sealed class BatchedSampler : IDisposable
 
         public void SampleFrom(float[] logits) => _drawn = Chain.Sample(logits, Scratch!);
 
-        public unsafe void SampleFrom(float* logits, int vocab) => _drawn = Chain.Sample(logits, vocab, Scratch!);
+        public void SampleFrom(LlamaLogitsRow logits) => _drawn = Chain.Sample(logits, Scratch!);
 
         /// <summary>Takes the drawn token: stop on end-of-generation, a completed stop string or the length limit.</summary>
         public void Advance(LlamaModel model, SamplerOptions options, Stopwatch clock)

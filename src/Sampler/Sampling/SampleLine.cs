@@ -14,11 +14,14 @@ public sealed record SampleLine(string RunId, string ProblemId, int Index, strin
     public static readonly IReadOnlySet<string> ReservedNames = new HashSet<string>
     {
         "run_id", "problem_id", "sample_index", "question", "gold", "prompt", "completion", "seed", "num_tokens", "finish_reason",
-        "gen_ms", "label", "answer", "correct", "extraction_rule", "verdict", "orm_score", "prm_scores",
+        "gen_ms", "label",
     };
 
-    /// <summary>Writes the line's fields; <paramref name="extra"/> may add more before the object closes.</summary>
-    public void WriteTo(Utf8JsonWriter json, Action<Utf8JsonWriter>? extra = null)
+    /// <summary>
+    /// Writes the line's fields; <paramref name="extra"/> may add more before the object closes, named in
+    /// <paramref name="extraNames"/> so that a problem field of the same name is not repeated.
+    /// </summary>
+    public void WriteTo(Utf8JsonWriter json, Action<Utf8JsonWriter>? extra = null, IReadOnlySet<string>? extraNames = null)
     {
         json.WriteStartObject();
         json.WriteString("run_id", RunId);
@@ -35,7 +38,7 @@ public sealed record SampleLine(string RunId, string ProblemId, int Index, strin
         if (Label is { } label) json.WriteBoolean("label", label);
         extra?.Invoke(json);
         foreach (var (k, v) in ProblemFields)
-            if (!ReservedNames.Contains(k)) json.WriteString(k, v);
+            if (!ReservedNames.Contains(k) && extraNames?.Contains(k) != true) json.WriteString(k, v);
         json.WriteEndObject();
     }
 }

@@ -1,4 +1,4 @@
-using BestOfN.Sampler.Llama;
+using BestOfN.Llama;
 
 namespace BestOfN.Sampler.Sampling;
 

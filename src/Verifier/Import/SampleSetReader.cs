@@ -14,6 +14,20 @@ public enum SampleSetFormat
     SearchAndLearn,
 }
 
+/// <summary>The sample-set formats by the names users type and runs record.</summary>
+public static class SampleSetFormats
+{
+    public static readonly IReadOnlyDictionary<string, SampleSetFormat> ByName = new Dictionary<string, SampleSetFormat>
+    {
+        ["rlhflow"] = SampleSetFormat.Rlhflow,
+        ["search-and-learn"] = SampleSetFormat.SearchAndLearn,
+    };
+
+    public static string Names => string.Join(" or ", ByName.Keys);
+
+    public static string Name(this SampleSetFormat format) => ByName.First(kv => kv.Value == format).Key;
+}
+
 /// <summary>Scores shipped with an imported answer: a number (one per answer) or a list (one per step).</summary>
 public sealed record ImportedScore(double? Outcome, IReadOnlyList<double>? Steps);
 

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using BestOfN.Sampler.Llama;
+using BestOfN.Llama;
 
 namespace BestOfN.Verifier.Scoring;
 
@@ -7,7 +7,7 @@ namespace BestOfN.Verifier.Scoring;
 /// Scores answers with a generative reward model through llama.cpp, in one forward pass per answer instead of RLHFlow's one pass
 /// per step. Per problem:
 /// <list type="number">
-/// <item>encode every answer (<see cref="LlamaProtocolEncoder"/>) and find the token prefix all of them share (the chat header and
+/// <item>encode every answer (the protocol's <see cref="IVerdictEncoder"/>) and find the token prefix all of them share (the chat header and
 /// the problem text), never past any answer's first read position;</item>
 /// <item>prefill that prefix once on sequence 0, and share its KV cells with the other sequences by llama_memory_seq_cp (unified KV);</item>
 /// <item>decode up to <see cref="ScorerOptions.Batch"/> answers together: their remaining tokens are packed into llama_decode batches of
@@ -26,13 +26,20 @@ public sealed class LlamaRewardScorer : IRewardScorer
     private readonly LogitsReader<(float Good, float Bad)> _readVerdict;
     private readonly int _good;
     private readonly int _bad;
+    private readonly bool _ownsModel;
+    private readonly bool _scoresSteps;
 
-    public LlamaRewardScorer(LlamaModel model, ScorerOptions options)
+    /// <param name="ownsModel">Dispose the model with the scorer.</param>
+    public LlamaRewardScorer(LlamaModel model, ScorerOptions options, bool ownsModel = false)
     {
         options.ThrowIfInvalid();
+        var protocol = options.Protocol as LlamaRewardProtocol
+            ?? throw new ArgumentException($"{options.Protocol.Name} is not a llama.cpp protocol.", nameof(options));
         _model = model;
         _options = options;
-        Encoder = new LlamaProtocolEncoder(model, options);
+        _ownsModel = ownsModel;
+        _scoresSteps = protocol.ScoresSteps(options);
+        Encoder = protocol.CreateEncoder(model, options);
         _good = Encoder.Good.Id;
         _bad = Encoder.Bad.Id;
         _readVerdict = logits => (logits[_good], logits[_bad]);
@@ -47,11 +54,11 @@ public sealed class LlamaRewardScorer : IRewardScorer
             FlashAttention = options.FlashAttention,
         });
         if (_context.ContextSize < options.ContextSize)
-            throw new Sampler.Native.LlamaException($"llama.cpp gave a KV cache of {_context.ContextSize} cells, fewer than the {options.ContextSize} asked for.");
+            throw new LlamaException($"llama.cpp gave a KV cache of {_context.ContextSize} cells, fewer than the {options.ContextSize} asked for.");
         _batch = new LlamaBatch(options.BatchTokens);
     }
 
-    public LlamaProtocolEncoder Encoder { get; }
+    public IVerdictEncoder Encoder { get; }
 
     public IReadOnlyDictionary<string, object?> Manifest => Encoder.Manifest();
 
@@ -120,9 +127,8 @@ public sealed class LlamaRewardScorer : IRewardScorer
             for (var g = 0; g < group.Count; g++)
             {
                 var e = encoded[group[g]];
-                var isOutcome = _options.Protocol == ScoringProtocol.RlhflowOrm;
-                pending.Add(new SampleScore(problem.ProblemId, problem.Answers[group[g]].Index, e.Status, isOutcome ? [] : scores[g],
-                    isOutcome ? scores[g][0] : null, e.ReadPositions, e.StepCount, e.Tokens.Length, elapsed * (e.Tokens.Length - prefix) / ownTokens));
+                pending.Add(new SampleScore(problem.ProblemId, problem.Answers[group[g]].Index, e.Status, _scoresSteps ? scores[g] : [],
+                    _scoresSteps ? null : scores[g][0], e.ReadPositions, e.StepCount, e.Tokens.Length, elapsed * (e.Tokens.Length - prefix) / ownTokens));
             }
             yield return pending;
             pending = [];
@@ -149,15 +155,7 @@ public sealed class LlamaRewardScorer : IRewardScorer
 
     private void Prefill(ReadOnlySpan<LlamaToken> tokens)
     {
-        for (var offset = 0; offset < tokens.Length; offset += _batch.Capacity)
-        {
-            _batch.Clear();
-            var end = Math.Min(tokens.Length, offset + _batch.Capacity);
-            for (var i = offset; i < end; i++) _batch.Add(tokens[i], i, 0, logits: false);
-            DecodeCalls++;
-            var status = _context.Decode(_batch);
-            if (status != DecodeStatus.Ok) throw new Sampler.Native.LlamaException($"Prefix prefill failed: {status}. The prefix ({tokens.Length} tokens) does not fit the KV cache ({_context.ContextSize} cells).");
-        }
+        DecodeCalls += BatchDecoder.Prefill(_context, _batch, tokens, sequence: 0, logitsForLast: false);
         PrefixTokensPrefilled += tokens.Length;
         TokensScored += tokens.Length;
     }
@@ -187,37 +185,31 @@ public sealed class LlamaRewardScorer : IRewardScorer
         TokensScored += total;
     }
 
-    /// <summary>One llama_decode of consecutive entries; on "no KV slot" each half is retried (per-sequence order is kept).</summary>
-    private void Decode(EncodedAnswer[] group, ReadOnlySpan<(int Answer, int Position, int Read)> entries, double[][] scores)
-    {
-        _batch.Clear();
-        Span<int> rows = entries.Length <= 4096 ? stackalloc int[entries.Length] : new int[entries.Length];
-        for (var i = 0; i < entries.Length; i++)
-        {
-            var (g, p, read) = entries[i];
-            rows[i] = _batch.Add(group[g].Tokens[p], p, g, logits: read >= 0);
-        }
-        DecodeCalls++;
-        var status = _context.Decode(_batch);
-        if (status == DecodeStatus.NoKvSlot && entries.Length > 1)
-        {
-            var half = entries.Length / 2;
-            Decode(group, entries[..half], scores);
-            Decode(group, entries[half..], scores);
-            return;
-        }
-        if (status != DecodeStatus.Ok) throw new Sampler.Native.LlamaException($"llama_decode: {status} with {entries.Length} tokens; the KV cache ({_context.ContextSize} cells) is too small.");
-        for (var i = 0; i < entries.Length; i++)
-        {
-            var (g, _, read) = entries[i];
-            if (read < 0) continue;
-            var (good, bad) = _context.ReadLogits(rows[i], _readVerdict);
-            scores[g][read] = ProbabilityOfGood(good, bad);
-        }
-    }
+    /// <summary>Decodes consecutive entries (answer g is sequence g) and reads P(good) at their read positions.</summary>
+    private void Decode(EncodedAnswer[] group, ReadOnlySpan<(int Answer, int Position, int Read)> entries, double[][] scores) =>
+        DecodeCalls += BatchDecoder.Decode(_context, _batch, entries,
+            (batch, slice) =>
+            {
+                foreach (var (g, p, read) in slice) batch.Add(group[g].Tokens[p], p, g, logits: read >= 0);
+            },
+            slice =>
+            {
+                // The batch was filled from a cleared batch, so entry i is batch row i.
+                for (var i = 0; i < slice.Length; i++)
+                {
+                    var (g, _, read) = slice[i];
+                    if (read < 0) continue;
+                    var (good, bad) = _context.ReadLogits(i, _readVerdict);
+                    scores[g][read] = ProbabilityOfGood(good, bad);
+                }
+            });
 
     /// <summary>softmax([good, bad])[0], computed stably.</summary>
     public static double ProbabilityOfGood(double good, double bad) => 1.0 / (1.0 + Math.Exp(bad - good));
 
-    public void Dispose() => _context.Dispose();
+    public void Dispose()
+    {
+        _context.Dispose();
+        if (_ownsModel) _model.Dispose();
+    }
 }

@@ -13,6 +13,7 @@ namespace BestOfN.Verifier.Scoring;
 public sealed class OnnxRewardScorer : IRewardScorer
 {
     private readonly ScorerOptions _options;
+    private readonly OnnxProtocol _protocol;
     private readonly InferenceSession _session;
     private readonly IScoringTokenizer _tokenizer;
     private readonly int? _tag;
@@ -21,7 +22,7 @@ public sealed class OnnxRewardScorer : IRewardScorer
     public OnnxRewardScorer(string modelPath, ScorerOptions options, IScoringTokenizer tokenizer)
     {
         options.ThrowIfInvalid();
-        if (options.Protocol != ScoringProtocol.Onnx) throw new ArgumentException($"{options.Protocol.Name()} is not the ONNX protocol.", nameof(options));
+        _protocol = options.Protocol as OnnxProtocol ?? throw new ArgumentException($"{options.Protocol.Name} is not an ONNX protocol.", nameof(options));
         _options = options;
         _tokenizer = tokenizer;
         _modelPath = modelPath;
@@ -59,7 +60,7 @@ public sealed class OnnxRewardScorer : IRewardScorer
 
     public IReadOnlyDictionary<string, object?> Manifest => new SortedDictionary<string, object?>
     {
-        ["protocol"] = _options.StoredName(),
+        ["protocol"] = _protocol.RecordedName(_options),
         ["runtime"] = $"onnxruntime ({ExecutionProvider})",
         ["model_path"] = _modelPath,
         ["tokenizer"] = _tokenizer.Description,

@@ -3,7 +3,8 @@ namespace BestOfN.Verifier.Scoring;
 /// <summary>Defaults of <see cref="ScorerOptions"/> and <see cref="OnnxScorerOptions"/>, in one place so tests can pin them.</summary>
 public static class ScorerDefaults
 {
-    public const ScoringProtocol Protocol = ScoringProtocol.RlhflowPrm;
+    public static IRewardProtocol Protocol => RewardProtocols.RlhflowPrm;
+
     public const StepSplit Steps = StepSplit.Auto;
     public const int Batch = 16;
     public const int MaxBatch = 256;
@@ -63,8 +64,8 @@ public sealed record OnnxScorerOptions
 /// <summary>How to score stored answers with a reward model.</summary>
 public sealed record ScorerOptions
 {
-    /// <summary>The scoring recipe. The default value is <see cref="ScoringProtocol.RlhflowPrm"/>.</summary>
-    public ScoringProtocol Protocol { get; init; } = ScorerDefaults.Protocol;
+    /// <summary>The scoring recipe, one of <see cref="RewardProtocols"/>. The default value is <see cref="RewardProtocols.RlhflowPrm"/>.</summary>
+    public IRewardProtocol Protocol { get; init; } = ScorerDefaults.Protocol;
 
     /// <summary>Step separator for the RLHFlow protocols. The default value is <see cref="StepSplit.Auto"/>.</summary>
     public StepSplit Steps { get; init; } = ScorerDefaults.Steps;
@@ -116,7 +117,6 @@ public sealed record ScorerOptions
     public IReadOnlyList<string> Validate()
     {
         var errors = new List<string>();
-        if (!Enum.IsDefined(Protocol)) errors.Add($"--protocol {Protocol} is not a protocol.");
         if (!Enum.IsDefined(Steps)) errors.Add($"--steps {Steps} is not a step split.");
         if (Batch is < 1 or > ScorerDefaults.MaxBatch) errors.Add($"--batch must be between 1 and {ScorerDefaults.MaxBatch} (llama.cpp's sequence cap), got {Batch}.");
         if (BatchTokens < 1) errors.Add($"--batch-tokens must be >= 1, got {BatchTokens}.");
@@ -128,14 +128,7 @@ public sealed record ScorerOptions
         if (string.IsNullOrEmpty(BadToken)) errors.Add("The bad token must not be empty.");
         if (GoodToken == BadToken && !string.IsNullOrEmpty(GoodToken)) errors.Add($"The good and bad tokens must differ, both are '{GoodToken}'.");
         if (string.IsNullOrEmpty(StepTag)) errors.Add("The step tag must not be empty.");
-        if (Protocol == ScoringProtocol.Onnx)
-        {
-            if (string.IsNullOrEmpty(Onnx.TokenizerPath)) errors.Add("--protocol onnx needs --tokenizer (a GGUF, a SentencePiece .model or a WordPiece vocab.txt).");
-            if (string.IsNullOrWhiteSpace(Onnx.InputIdsName)) errors.Add("--onnx-input-ids must name the model's token-id input.");
-            if (string.IsNullOrWhiteSpace(Onnx.OutputName)) errors.Add("--onnx-output must name the model's output.");
-            if (Onnx.PositiveClass < 0) errors.Add($"--onnx-positive-class must be >= 0, got {Onnx.PositiveClass}.");
-            if (!Enum.IsDefined(Onnx.Readout)) errors.Add($"--onnx-readout {Onnx.Readout} is not a readout.");
-        }
+        errors.AddRange(Protocol.Validate(this));
         return errors;
     }
 

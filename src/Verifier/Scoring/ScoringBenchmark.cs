@@ -2,8 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using BestOfN.Sampler.Bench;
-using BestOfN.Sampler.Llama;
+using BestOfN.Llama.Peer;
+using BestOfN.Llama;
 
 namespace BestOfN.Verifier.Scoring;
 
@@ -53,7 +53,7 @@ public static class ScoringBenchmark
         var longest = options.PromptTokens + options.AnswerTokens + 64;
         return new ScorerOptions
         {
-            Protocol = ScoringProtocol.MathShepherd, GoodToken = good, BadToken = bad, StepTag = tag, Batch = batch, Threads = options.Threads,
+            Protocol = RewardProtocols.MathShepherd, GoodToken = good, BadToken = bad, StepTag = tag, Batch = batch, Threads = options.Threads,
             BatchTokens = options.BatchTokens, MicroBatchTokens = options.MicroBatchTokens, FlashAttention = options.FlashAttention,
             MaxSequenceTokens = longest, ContextSize = Math.Max(longest, options.PromptTokens + batch * (options.AnswerTokens + 64)),
         };
@@ -101,7 +101,8 @@ public static class ScoringBenchmark
     /// <summary>Average tokens of an answer after the shared prefix, for the peer's -npp.</summary>
     public static int AnswerOwnTokens(LlamaModel model, ScoringProblem problem, ScoringBenchOptions options)
     {
-        var encoder = new LlamaProtocolEncoder(model, BenchScorerOptions(model, options, 1));
+        var benchOptions = BenchScorerOptions(model, options, 1);
+        var encoder = ((LlamaRewardProtocol)benchOptions.Protocol).CreateEncoder(model, benchOptions);
         var prompt = model.Tokenize(problem.Prompt, addSpecial: true, parseSpecial: false).Length;
         return (int)problem.Answers.Average(a => encoder.Encode(problem.Prompt, a.Text).Tokens.Length - prompt);
     }

@@ -1,4 +1,4 @@
-using BestOfN.Sampler.Llama;
+using BestOfN.Llama;
 using Microsoft.ML.Tokenizers;
 
 namespace BestOfN.Verifier.Scoring;

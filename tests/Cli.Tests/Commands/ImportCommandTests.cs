@@ -1,3 +1,4 @@
+using BestOfN.Pipeline;
 using BestOfN.Store;
 
 namespace BestOfN.Cli.Tests.Commands;

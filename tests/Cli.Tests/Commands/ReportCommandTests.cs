@@ -49,7 +49,7 @@ public class ReportCommandTests
     public void An_unknown_run_is_a_clear_error()
     {
         var r = CliRunner.Run("report", "--store", HandBuiltStore(), "--run", "nope");
-        Assert.Equal(1, r.ExitCode);
+        Assert.Equal(2, r.ExitCode); // unusable input
         Assert.Contains("No run 'nope'", r.Error);
         Assert.Contains("hand", r.Error);
     }

@@ -30,7 +30,7 @@ public class RunCommandTests
         var data = Path.Combine(dir, "bad.jsonl");
         File.WriteAllText(data, "{\"question\": \"q\", \"answer\": \"1 #### 1\"}\n{\"question\": \"q2\"}\n");
         var r = CliRunner.Run("run", "--dataset", $"gsm8k:{data}", "--store", Path.Combine(dir, "runs.db"));
-        Assert.Equal(1, r.ExitCode);
+        Assert.Equal(2, r.ExitCode); // unusable input
         Assert.Equal($"error: {data}:2: field 'answer': missing", r.Error.Trim());
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
-using BestOfN.Sampler.Gguf;
+using BestOfN.Llama.Gguf;
+using BestOfN.Pipeline;
 using BestOfN.Store;
 
 namespace BestOfN.Cli.Tests.Commands;
@@ -84,8 +85,8 @@ public class ScoreCommandTests
     public void Onnx_protocol_scores_through_onnx_runtime_and_exports_orm_scores()
     {
         var (db, dir) = ImportedStore();
-        using (var vocab = Sampler.Llama.LlamaModel.Load(RewardModel.Value, new Sampler.Llama.LlamaModelOptions { VocabOnly = true }))
-            Verifier.Scoring.Onnx.TinyOnnxRewardModel.Write(Path.Combine(dir, "rm.onnx"), vocab.VocabSize);
+        using (var vocab = BestOfN.Llama.LlamaModel.Load(RewardModel.Value, new BestOfN.Llama.LlamaModelOptions { VocabOnly = true }))
+            TestSupport.Onnx.TinyOnnxRewardModel.Write(Path.Combine(dir, "rm.onnx"), vocab.VocabSize);
         var r = CliRunner.Run("score", "--store", db, "--reward-model", Path.Combine(dir, "rm.onnx"), "--protocol", "onnx", "--tokenizer", RewardModel.Value,
             "--batch", "4", "--onnx-cpu");
         Assert.True(r.ExitCode == 0, r.Error + r.Output);

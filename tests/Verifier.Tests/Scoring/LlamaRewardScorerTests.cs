@@ -1,4 +1,4 @@
-using BestOfN.Sampler.Llama;
+using BestOfN.Llama;
 using BestOfN.Verifier.Scoring;
 
 namespace BestOfN.Verifier.Tests.Scoring;
@@ -10,10 +10,15 @@ public class LlamaRewardScorerTests
     private static ScoringProblem Problem(string id, string prompt, IReadOnlyList<string> answers) =>
         new(id, prompt, answers.Select((a, i) => new ScoringAnswer(i, a)).ToList());
 
-    private static ScorerOptions Small(ScoringProtocol protocol) => new()
+    private static ScorerOptions Small(IRewardProtocol protocol) => new()
     {
         Protocol = protocol, Batch = 3, BatchTokens = 24, MicroBatchTokens = 16, ContextSize = 2048, MaxSequenceTokens = 1024, Threads = 2, FlashAttention = Flash,
     };
+
+    private static ChatVerdictEncoder Encoder(LlamaModel model, ScorerOptions options) =>
+        (ChatVerdictEncoder)((LlamaRewardProtocol)options.Protocol).CreateEncoder(model, options);
+
+    private static IVerdictEncoder AnyEncoder(LlamaModel model, ScorerOptions options) => ((LlamaRewardProtocol)options.Protocol).CreateEncoder(model, options);
 
     // Exactness needs flash attention off on the CPU: its F16 accumulation depends on where in the cache a sequence's cells lie,
     // which moves the last digits (about 1e-4 in probability) between a batched and a single-sequence run.
@@ -41,7 +46,7 @@ public class LlamaRewardScorerTests
         {
             conversation.Add(new ChatMessage("user", turn));
             conversation.Add(new ChatMessage("assistant", "+"));
-            var text = LlamaProtocolEncoder.Llama31SystemTurn + model.ApplyChatTemplate(conversation, addAssistant: false);
+            var text = ChatVerdictEncoder.Llama31SystemTurn + model.ApplyChatTemplate(conversation, addAssistant: false);
             var tokens = model.Tokenize(text, addSpecial: true, parseSpecial: true);
             Assert.Equal(plus, tokens[^2]); // ... assistant header, "+", <|eot_id|>
             context.ClearMemory();
@@ -58,7 +63,7 @@ public class LlamaRewardScorerTests
     public void Rlhflow_prm_single_pass_step_scores_equal_the_naive_per_step_reference()
     {
         using var model = LlamaModel.Load(ScoringTestModels.Llama3Prm);
-        using var scorer = new LlamaRewardScorer(model, Small(ScoringProtocol.RlhflowPrm));
+        using var scorer = new LlamaRewardScorer(model, Small(RewardProtocols.RlhflowPrm));
         var answers = ScoringTestModels.Answers;
         var scores = ScoreAll(scorer, Problem("p1", Prompt, answers));
 
@@ -84,7 +89,7 @@ public class LlamaRewardScorerTests
     public void Rlhflow_prm_reads_at_the_position_before_each_turns_plus()
     {
         using var model = LlamaModel.Load(ScoringTestModels.Llama3Prm);
-        var encoder = new LlamaProtocolEncoder(model, Small(ScoringProtocol.RlhflowPrm));
+        var encoder = Encoder(model, Small(RewardProtocols.RlhflowPrm));
         var encoded = encoder.Encode(Prompt, ScoringTestModels.Answers[2]);
         Assert.Equal(4, encoded.ReadPositions.Length);
         Assert.All(encoded.ReadPositions[..^1], r => Assert.Equal(encoder.Good, encoded.Tokens[r + 1]));
@@ -98,7 +103,7 @@ public class LlamaRewardScorerTests
     public void Verdict_offsets_found_by_sentinels_equal_those_of_rendering_each_turns_header(string? template)
     {
         using var model = LlamaModel.Load(ScoringTestModels.Llama3Prm);
-        var encoder = new LlamaProtocolEncoder(model, Small(ScoringProtocol.RlhflowPrm) with { ChatTemplate = template, Llama31SystemTurn = template is null ? null : false });
+        var encoder = Encoder(model, Small(RewardProtocols.RlhflowPrm) with { ChatTemplate = template, Llama31SystemTurn = template is null ? null : false });
         foreach (var answer in ScoringTestModels.Answers.Where(a => a.Trim().Length > 0))
         {
             var messages = encoder.Conversation(Prompt, StepSplitter.Split(answer, StepSplit.Auto));
@@ -114,7 +119,7 @@ public class LlamaRewardScorerTests
     public void Rlhflow_orm_score_equals_a_separate_pass_over_the_single_turn_chat()
     {
         using var model = LlamaModel.Load(ScoringTestModels.Llama3Prm);
-        using var scorer = new LlamaRewardScorer(model, Small(ScoringProtocol.RlhflowOrm));
+        using var scorer = new LlamaRewardScorer(model, Small(RewardProtocols.RlhflowOrm));
         var answers = ScoringTestModels.Answers;
         var scores = ScoreAll(scorer, Problem("p1", Prompt, answers));
         for (var i = 0; i < answers.Count; i++)
@@ -131,9 +136,9 @@ public class LlamaRewardScorerTests
     public void Problem_prefix_is_prefilled_once_per_problem_not_once_per_answer()
     {
         using var model = LlamaModel.Load(ScoringTestModels.Llama3Prm);
-        var options = Small(ScoringProtocol.RlhflowPrm);
+        var options = Small(RewardProtocols.RlhflowPrm);
         using var scorer = new LlamaRewardScorer(model, options);
-        var encoder = new LlamaProtocolEncoder(model, options);
+        var encoder = Encoder(model, options);
         var answers = ScoringTestModels.Answers.Where(a => a.Trim().Length > 0).ToList();
         string[] prompts = [Prompt, "What is 12 divided by 4? Give the answer as a number."];
 
@@ -162,7 +167,7 @@ public class LlamaRewardScorerTests
     public void Math_shepherd_reads_every_step_tag_like_a_single_full_pass()
     {
         using var model = LlamaModel.Load(ScoringTestModels.Shepherd);
-        using var scorer = new LlamaRewardScorer(model, Small(ScoringProtocol.MathShepherd));
+        using var scorer = new LlamaRewardScorer(model, Small(RewardProtocols.MathShepherd));
         var answers = ScoringTestModels.Answers;
         var scores = ScoreAll(scorer, Problem("p1", Prompt, answers));
 
@@ -196,8 +201,8 @@ public class LlamaRewardScorerTests
     public void Steps_past_the_sequence_limit_are_cut_and_the_answer_is_marked_truncated()
     {
         using var model = LlamaModel.Load(ScoringTestModels.Llama3Prm);
-        var options = Small(ScoringProtocol.RlhflowPrm);
-        var full = new LlamaProtocolEncoder(model, options).Encode(Prompt, ScoringTestModels.Answers[2]);
+        var options = Small(RewardProtocols.RlhflowPrm);
+        var full = Encoder(model, options).Encode(Prompt, ScoringTestModels.Answers[2]);
         var limit = full.ReadPositions[1] + 1; // room for two of the four reads
         using var scorer = new LlamaRewardScorer(model, options with { MaxSequenceTokens = limit });
         var scores = ScoreAll(scorer, Problem("p", Prompt, [ScoringTestModels.Answers[2], "x"]));
@@ -214,13 +219,13 @@ public class LlamaRewardScorerTests
     {
         using var model = LlamaModel.Load(ScoringTestModels.Plain);
         // SentencePiece's space prefix makes "+" two pieces here ("▁", "+").
-        var e = Assert.Throws<ScoringProtocolException>(() => new LlamaProtocolEncoder(model, new ScorerOptions { Protocol = ScoringProtocol.RlhflowPrm }));
+        var e = Assert.Throws<ScoringProtocolException>(() => Encoder(model, new ScorerOptions { Protocol = RewardProtocols.RlhflowPrm }));
         Assert.Contains("good verdict '+' is 2 tokens", e.Message);
         Assert.Contains("single token", e.Message);
-        var e2 = Assert.Throws<ScoringProtocolException>(() => new LlamaProtocolEncoder(model, new ScorerOptions { Protocol = ScoringProtocol.MathShepherd }));
+        var e2 = Assert.Throws<ScoringProtocolException>(() => AnyEncoder(model, new ScorerOptions { Protocol = RewardProtocols.MathShepherd }));
         Assert.Contains("'+ -' is 4 tokens", e2.Message);
         using var shepherd = LlamaModel.Load(ScoringTestModels.Shepherd);
-        var e3 = Assert.Throws<ScoringProtocolException>(() => new LlamaProtocolEncoder(shepherd, new ScorerOptions { Protocol = ScoringProtocol.MathShepherd, StepTag = "кик" }));
+        var e3 = Assert.Throws<ScoringProtocolException>(() => AnyEncoder(shepherd, new ScorerOptions { Protocol = RewardProtocols.MathShepherd, StepTag = "кик" }));
         Assert.Contains("step tag 'кик'", e3.Message);
     }
 }

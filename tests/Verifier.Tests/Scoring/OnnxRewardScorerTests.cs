@@ -1,6 +1,6 @@
-using BestOfN.Sampler.Llama;
+using BestOfN.Llama;
 using BestOfN.Verifier.Scoring;
-using BestOfN.Verifier.Scoring.Onnx;
+using BestOfN.TestSupport.Onnx;
 
 namespace BestOfN.Verifier.Tests.Scoring;
 
@@ -26,7 +26,7 @@ public class OnnxRewardScorerTests
 
     private static ScorerOptions Options(string tokenizer, OnnxReadout readout, int batch) => new()
     {
-        Protocol = ScoringProtocol.Onnx, Batch = batch, Threads = 1,
+        Protocol = RewardProtocols.Onnx, Batch = batch, Threads = 1,
         Onnx = new OnnxScorerOptions { TokenizerPath = tokenizer, Readout = readout, OutputName = readout == OnnxReadout.Sequence ? "logits" : "token_logits" },
     };
 

@@ -8,7 +8,7 @@ public class ScorerOptionsTests
     public void Defaults_are_pinned()
     {
         var o = new ScorerOptions();
-        Assert.Equal(ScoringProtocol.RlhflowPrm, o.Protocol);
+        Assert.Equal(RewardProtocols.RlhflowPrm, o.Protocol);
         Assert.Equal(StepSplit.Auto, o.Steps);
         Assert.Equal(16, o.Batch);
         Assert.Equal(2048, o.BatchTokens);
@@ -33,7 +33,7 @@ public class ScorerOptionsTests
     {
         var o = new ScorerOptions
         {
-            Protocol = ScoringProtocol.Onnx, Batch = 0, BatchTokens = 0, MaxSequenceTokens = 100, ContextSize = 50, Threads = -1, GoodToken = "x", BadToken = "x",
+            Protocol = RewardProtocols.Onnx, Batch = 0, BatchTokens = 0, MaxSequenceTokens = 100, ContextSize = 50, Threads = -1, GoodToken = "x", BadToken = "x",
             Onnx = new OnnxScorerOptions { OutputName = " ", PositiveClass = -1 },
         };
         var errors = o.Validate();
@@ -50,14 +50,31 @@ public class ScorerOptionsTests
     }
 
     [Theory]
-    [InlineData("rlhflow-prm", ScoringProtocol.RlhflowPrm)]
-    [InlineData("rlhflow-orm", ScoringProtocol.RlhflowOrm)]
-    [InlineData("math-shepherd", ScoringProtocol.MathShepherd)]
-    [InlineData("onnx", ScoringProtocol.Onnx)]
-    public void Protocol_names_round_trip(string name, ScoringProtocol protocol)
+    [InlineData("rlhflow-prm")]
+    [InlineData("rlhflow-orm")]
+    [InlineData("math-shepherd")]
+    [InlineData("onnx")]
+    public void Protocol_names_round_trip_through_the_registry(string name)
     {
-        Assert.True(ScoringNames.TryParseProtocol(name, out var parsed));
-        Assert.Equal(protocol, parsed);
-        Assert.Equal(name, protocol.Name());
+        Assert.Equal(name, RewardProtocols.Default.Get(name).Name);
+        Assert.Same(RewardProtocols.Default.Get(name), RewardProtocols.Default.Find(name.ToUpperInvariant()));
+    }
+
+    [Fact]
+    public void An_unknown_protocol_name_lists_the_known_ones()
+    {
+        var e = Assert.Throws<ArgumentException>(() => RewardProtocols.Default.Get("prm"));
+        Assert.Contains("rlhflow-prm, rlhflow-orm, math-shepherd, onnx", e.Message);
+    }
+
+    [Fact]
+    public void Each_protocol_says_whether_it_scores_steps()
+    {
+        var o = new ScorerOptions();
+        Assert.True(RewardProtocols.RlhflowPrm.ScoresSteps(o));
+        Assert.False(RewardProtocols.RlhflowOrm.ScoresSteps(o));
+        Assert.True(RewardProtocols.MathShepherd.ScoresSteps(o));
+        Assert.False(RewardProtocols.Onnx.ScoresSteps(o));
+        Assert.True(RewardProtocols.Onnx.ScoresSteps(o with { Onnx = new OnnxScorerOptions { Readout = OnnxReadout.StepTags } }));
     }
 }

@@ -30,7 +30,7 @@ public class ScoringJobTests
     [Fact]
     public void Resume_after_a_kill_scores_only_the_missing_answers_and_gives_the_same_scores()
     {
-        using var model = Sampler.Llama.LlamaModel.Load(ScoringTestModels.Llama3Prm);
+        using var model = BestOfN.Llama.LlamaModel.Load(ScoringTestModels.Llama3Prm);
         var options = new ScorerOptions { Batch = 2, BatchTokens = 64, ContextSize = 2048, MaxSequenceTokens = 1024, Threads = 2, FlashAttention = false };
 
         var complete = new MemoryStore(Problems());
@@ -67,7 +67,7 @@ public class ScoringJobTests
     [Fact]
     public void Each_batch_is_one_transaction_and_progress_counts_scored_tokens()
     {
-        using var model = Sampler.Llama.LlamaModel.Load(ScoringTestModels.Llama3Prm);
+        using var model = BestOfN.Llama.LlamaModel.Load(ScoringTestModels.Llama3Prm);
         var store = new MemoryStore(Problems());
         var reports = new List<ScoringProgress>();
         using var scorer = new LlamaRewardScorer(model, new ScorerOptions { Batch = 3, BatchTokens = 64, ContextSize = 2048, MaxSequenceTokens = 1024, Threads = 2 });

@@ -1,0 +1,29 @@
+using System.Globalization;
+using BestOfN.Pipeline;
+using BestOfN.Verifier.Scoring;
+
+namespace BestOfN.Cli.Printing;
+
+/// <summary>The lines a use case's result prints as, shared by the commands that run it.</summary>
+internal static class ResultLines
+{
+    public static void Write(TextWriter output, SampleResult result)
+    {
+        var s = result.Summary;
+        output.WriteLine($"run {result.RunId} in {result.Destination}: {result.Problems} problems × {result.N} samples, model {result.ModelName} ({result.ModelDescription})");
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"done: {s.SamplesDrawn} samples drawn, {s.SamplesSkipped} already stored, {s.TokensGenerated} tokens in {s.Elapsed.TotalSeconds:F1} s " +
+            $"({s.TokensGenerated / Math.Max(s.Elapsed.TotalSeconds, 1e-9):F0} tok/s); prompt tokens prefilled: {s.PromptTokensPrefilled} (once per problem)"));
+    }
+
+    public static void Write(TextWriter output, ScoreResult result)
+    {
+        var s = result.Summary;
+        var seconds = Math.Max(s.Elapsed.TotalSeconds, 1e-9);
+        output.WriteLine($"scored run {result.RunId} in {result.StorePath} with {result.ModelName} ({result.Protocol}, batch {result.Batch}) as scorer {result.ScorerId}");
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"done: {s.AnswersScored} answers scored, {s.AnswersSkipped} already stored, {s.TokensScored} tokens in {s.Elapsed.TotalSeconds:F1} s " +
+            $"({s.AnswersScored / seconds:F1} answers/s, {s.TokensScored / seconds:F0} scored tok/s); shared prefix tokens prefilled: {s.PrefixTokensPrefilled} (once per problem)"));
+        output.WriteLine("statuses: " + string.Join(", ", s.Statuses.Select(x => $"{x.Key.Name()} {x.Value}")));
+    }
+}

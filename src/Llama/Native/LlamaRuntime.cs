@@ -1,0 +1,175 @@
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace BestOfN.Llama.Native;
+
+/// <summary>How to find and start llama.cpp.</summary>
+public sealed record LlamaRuntimeOptions
+{
+    /// <summary>A folder holding libllama and libggml (for example a CUDA build). The default value is null: use
+    /// $BESTOFN_LLAMA_LIB_DIR, else the npm package the build step fetched into the cache.</summary>
+    public string? LibraryDirectory { get; init; }
+
+    /// <summary>Take the CUDA npm package (linux-x64-cuda) instead of the CPU one. The default value is false.</summary>
+    public bool Cuda { get; init; }
+
+    /// <summary>Forward llama.cpp's log lines at this level or above to stderr; null keeps it quiet. The default value is null.</summary>
+    public LlamaLogLevel? LogLevel { get; init; }
+}
+
+public enum LlamaLogLevel { Debug = 1, Info = 2, Warn = 3, Error = 4 }
+
+/// <summary>
+/// Loads llama.cpp once per process: installs the <see cref="NativeLibrary"/> resolver, loads the ggml backends
+/// (the npm natives pick their CPU variant at run time, and without this call model loading fails with
+/// 'no backends are loaded'), then calls llama_backend_init.
+/// </summary>
+public static class LlamaRuntime
+{
+    public const string LibraryDirectoryVariable = "BESTOFN_LLAMA_LIB_DIR";
+
+    private static readonly Lock Gate = new();
+    private static string? _loadedFrom;
+    private static nint _llama;
+    private static nint _ggml;
+    private static int _logLevel = int.MaxValue;
+
+    /// <summary>The folder llama.cpp was loaded from, once loaded.</summary>
+    public static string? LoadedFrom => _loadedFrom;
+
+    public static void Load(LlamaRuntimeOptions? options = null)
+    {
+        options ??= new LlamaRuntimeOptions();
+        lock (Gate)
+        {
+            var directory = ResolveDirectory(options);
+            var llamaPath = FindLibrary(directory, "llama");
+            var ggmlPath = FindLibrary(directory, "ggml");
+            if (_loadedFrom is not null)
+            {
+                if (!string.Equals(Path.GetFullPath(_loadedFrom), Path.GetFullPath(directory), StringComparison.Ordinal))
+                    throw new LlamaException($"llama.cpp is already loaded from {_loadedFrom}; a process can load it from one folder only (asked for {directory}).");
+                return;
+            }
+
+            try
+            {
+                _llama = NativeLibrary.Load(llamaPath);
+                _ggml = NativeLibrary.Load(ggmlPath);
+            }
+            catch (Exception e) when (e is DllNotFoundException or BadImageFormatException)
+            {
+                throw new LlamaException($"Could not load {llamaPath}: {e.Message}. The file may be for another platform or be missing a dependency.", e);
+            }
+            CheckExports();
+            NativeLibrary.SetDllImportResolver(typeof(LlamaRuntime).Assembly, Resolve);
+            _loadedFrom = directory;
+            if (options.LogLevel is { } level) _logLevel = (int)level;
+            InstallLogger();
+
+            NativeMethods.ggml_backend_load_all_from_path(directory);
+            if (NativeMethods.ggml_backend_reg_count() == 0)
+                throw new LlamaException($"No ggml backend could be loaded from {directory} (expected libggml-cpu-*.so or a GPU backend there).");
+            NativeMethods.llama_backend_init();
+        }
+    }
+
+    public static bool SupportsGpuOffload
+    {
+        get
+        {
+            EnsureLoaded();
+            return NativeMethods.llama_supports_gpu_offload();
+        }
+    }
+
+    public static string SystemInfo
+    {
+        get
+        {
+            EnsureLoaded();
+            return Marshal.PtrToStringUTF8(NativeMethods.llama_print_system_info()) ?? "";
+        }
+    }
+
+    /// <summary>llama.cpp's compile-time cap on sequences per context (256 in v0.5.0).</summary>
+    public static int MaxParallelSequences
+    {
+        get
+        {
+            EnsureLoaded();
+            return (int)NativeMethods.llama_max_parallel_sequences();
+        }
+    }
+
+    internal static void EnsureLoaded()
+    {
+        if (_loadedFrom is null) Load();
+    }
+
+    private static string ResolveDirectory(LlamaRuntimeOptions options)
+    {
+        if (!string.IsNullOrEmpty(options.LibraryDirectory)) return RequireDirectory(options.LibraryDirectory, "the --llama-lib-dir option");
+        var fromEnv = Environment.GetEnvironmentVariable(LibraryDirectoryVariable);
+        if (!string.IsNullOrEmpty(fromEnv)) return RequireDirectory(fromEnv, $"${LibraryDirectoryVariable}");
+
+        var package = NativePackages.ForCurrentPlatform(options.Cuda);
+        var dir = NativePackages.LibraryDirectory(package);
+        if (!Directory.Exists(dir))
+            throw new LlamaException(
+                $"llama.cpp natives for {package.Platform} are not in the cache ({dir}). They are fetched by the build with " +
+                $"'npm pack {package.PackageSpec}': run 'dotnet build{(package.Platform == "linux-x64" ? "" : $" -p:LlamaNativePlatform={package.Platform}")}' with Node.js/npm installed and the npm registry reachable, " +
+                $"or set {LibraryDirectoryVariable} to a folder holding libllama and libggml (for example a CUDA build made with scripts/build-llama-cuda.sh).");
+        return dir;
+    }
+
+    private static string RequireDirectory(string dir, string source)
+    {
+        if (!Directory.Exists(dir)) throw new LlamaException($"The llama.cpp library folder {dir} (from {source}) does not exist.");
+        return dir;
+    }
+
+    private static string FindLibrary(string directory, string name)
+    {
+        // npm natives carry the release in the file name (libllama.v0.5.0.so); cmake builds use the plain name.
+        string[] candidates = OperatingSystem.IsWindows() ? [$"{name}.dll"]
+            : OperatingSystem.IsMacOS() ? [$"lib{name}.v0.5.0.dylib", $"lib{name}.dylib"]
+            : [$"lib{name}.v0.5.0.so", $"lib{name}.so"];
+        foreach (var c in candidates)
+        {
+            var path = Path.Combine(directory, c);
+            if (File.Exists(path)) return path;
+        }
+        throw new LlamaException($"No {string.Join(" or ", candidates)} in {directory}. Point {LibraryDirectoryVariable} at a llama.cpp v0.5.0 build (see scripts/build-llama-cuda.sh).");
+    }
+
+    // A library of another release lacks or renames symbols we bind; say so up front instead of failing mid-run.
+    private static void CheckExports()
+    {
+        string[] required = ["llama_memory_seq_cp", "llama_model_load_from_file", "llama_init_from_model", "llama_sampler_chain_init", "llama_vocab_is_eog", "llama_get_memory"];
+        foreach (var symbol in required)
+            if (!NativeLibrary.TryGetExport(_llama, symbol, out _))
+                throw new LlamaException($"The libllama loaded does not export {symbol}: it is not llama.cpp v0.5.0 (node-llama-cpp {NativePackages.ExpectedVersion}). Use a build of that release.");
+        if (!NativeLibrary.TryGetExport(_ggml, "ggml_backend_load_all_from_path", out _))
+            throw new LlamaException("The libggml loaded does not export ggml_backend_load_all_from_path: it is not from llama.cpp v0.5.0.");
+    }
+
+    private static nint Resolve(string libraryName, Assembly assembly, DllImportSearchPath? searchPath) => libraryName switch
+    {
+        NativeMethods.LlamaLibrary => _llama,
+        NativeMethods.GgmlLibrary => _ggml,
+        _ => nint.Zero,
+    };
+
+    private static unsafe void InstallLogger() => NativeMethods.llama_log_set(&OnLog, nint.Zero);
+
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    private static unsafe void OnLog(int level, byte* text, nint userData)
+    {
+        // ggml_log_level: 0 none, 1 debug, 2 info, 3 warn, 4 error, 5 cont.
+        if (level < _logLevel || level == 5) return;
+        var line = Marshal.PtrToStringUTF8((nint)text);
+        if (line is not null) Console.Error.Write(line);
+    }
+}

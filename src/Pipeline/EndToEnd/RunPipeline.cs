@@ -1,0 +1,92 @@
+using BestOfN.Problems;
+using BestOfN.Sampler.Prompting;
+using BestOfN.Sampler.Sampling;
+using BestOfN.Store;
+using BestOfN.Verifier.Scoring;
+using BestOfN.Voting.Reporting;
+
+namespace BestOfN.Pipeline;
+
+/// <summary>The main job in one request: sample, score with each protocol, grade and report.</summary>
+public sealed record PipelineRequest
+{
+    /// <summary>The generator; null runs the embedded demo (tiny generated models).</summary>
+    public string? ModelPath { get; init; }
+
+    /// <summary>The problems; null for the embedded demo problems.</summary>
+    public DatasetSpec? Dataset { get; init; }
+
+    /// <summary>The reward model; null scores nothing, unless the demo's generated one is used.</summary>
+    public string? RewardModelPath { get; init; }
+
+    /// <summary>The llama.cpp protocols to score with, in order.</summary>
+    public IReadOnlyList<IRewardProtocol> Protocols { get; init; } = [RewardProtocols.RlhflowPrm, RewardProtocols.RlhflowOrm];
+
+    public SamplerOptions Sampler { get; init; } = new();
+
+    public PromptOptions Prompt { get; init; } = new();
+
+    public string StorePath { get; init; } = PipelineDefaults.StorePath;
+
+    public int GpuLayers { get; init; }
+
+    public VotingOptions Voting { get; init; } = new();
+
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>(Sampler.Validate());
+        errors.AddRange(Prompt.Validate());
+        errors.AddRange(Voting.Validate());
+        foreach (var p in Protocols.Where(p => p is not LlamaRewardProtocol))
+            errors.Add($"--protocol {p.Name} does not run through llama.cpp; score such models with `bestofn score`.");
+        foreach (var p in Protocols) errors.AddRange(Scorer(p).Validate());
+        return errors;
+    }
+
+    internal ScorerOptions Scorer(IRewardProtocol protocol) => new() { Protocol = protocol, Threads = Sampler.Threads };
+}
+
+/// <summary>Where the end-to-end run stands: the stage, and the progress of its sampling or scoring.</summary>
+public readonly record struct PipelineProgress(string Stage, SamplingProgress? Sampling, ScoringProgress? Scoring);
+
+/// <param name="UsedDemoModels">No generator was given: the tiny generated models ran, so answers and scores are noise.</param>
+public sealed record PipelineResult(bool UsedDemoModels, string ModelPath, string? RewardModelPath, string DatasetName, SampleResult Sample,
+    IReadOnlyList<ScoreResult> Scores, DatasetReport Report);
+
+/// <summary>Samples, scores, grades and reports in one go; a rerun resumes every stage. llama.cpp must be loaded.</summary>
+public static class RunPipeline
+{
+    public static PipelineResult Run(PipelineRequest request, IProgress<PipelineProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        PipelineErrors.ThrowIfInvalid(request.Validate());
+        var demo = request.ModelPath is null;
+        var model = request.ModelPath ?? DemoAssets.Generator();
+        var rewardModel = request.RewardModelPath ?? (demo ? DemoAssets.RewardModel() : null);
+        var dataset = request.Dataset ?? DemoAssets.Problems();
+
+        var sample = SampleDataset.Run(new SampleRequest
+        {
+            Dataset = dataset, ModelPath = model, Sampler = request.Sampler, Prompt = request.Prompt, StorePath = request.StorePath, GpuLayers = request.GpuLayers,
+        }, progress is null ? null : new Relay<SamplingProgress>(p => progress.Report(new PipelineProgress("sampling", p, null))), cancellationToken);
+
+        using var store = RunStore.Open(request.StorePath);
+        var run = StoredRuns.Select(store, sample.RunId);
+        var scores = new List<ScoreResult>();
+        if (rewardModel is not null)
+        {
+            foreach (var protocol in request.Protocols)
+            {
+                var stage = $"scoring ({protocol.Name})";
+                scores.Add(ScoreRun.Run(store, run, new ScoreRequest { StorePath = store.Path, ModelPath = rewardModel, Scorer = request.Scorer(protocol), GpuLayers = request.GpuLayers },
+                    progress is null ? null : new Relay<ScoringProgress>(p => progress.Report(new PipelineProgress(stage, null, p))), cancellationToken));
+            }
+        }
+        var report = VotingReport.Compute(GradeRun.Load(store, run.RunId, Graders.ForExtraction(PipelineDefaults.Extraction)), request.Voting);
+        return new PipelineResult(demo, model, rewardModel, dataset.Name, sample, scores, new DatasetReport(dataset.Name, report));
+    }
+
+    private sealed class Relay<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
+    }
+}

@@ -1,0 +1,75 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using BestOfN.Sampler.Prompting;
+using BestOfN.Sampler.Sampling;
+using BestOfN.Verifier.Scoring;
+
+namespace BestOfN.Pipeline;
+
+/// <summary>
+/// The one place run and scorer ids are built. A sampling run is identified by everything that changes what a sample is
+/// (N, --parallel, --threads, --limit and --problems are left out, so a rerun with a larger N or more problems extends the
+/// same run); a scorer by everything that changes a score (batch sizes and threads are left out, so a rerun with other ones resumes).
+/// </summary>
+public static class RunIdentity
+{
+    public static string SamplingConfigJson(string modelSha256, string dataset, PromptOptions prompt, SamplerOptions sampler)
+    {
+        var config = new SortedDictionary<string, object?>
+        {
+            ["model_sha256"] = modelSha256,
+            ["dataset"] = dataset,
+            ["prompt_format"] = prompt.Format.ToString().ToLowerInvariant(),
+            ["system_prompt"] = prompt.SystemPrompt,
+            ["chat_template"] = prompt.ChatTemplate,
+            ["fewshot_source"] = prompt.FewShotSource is { } f ? $"{f.Format}:{Path.GetFileName(f.Path)}".ToLowerInvariant() : null,
+            ["fewshot_k"] = prompt.Format == PromptFormat.FewShot ? prompt.FewShotCount : null,
+            ["fewshot_seed"] = prompt.Format == PromptFormat.FewShot ? prompt.FewShotSeed : null,
+            ["messages_sha256"] = prompt.MessagesFile is { } m ? Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(m))) : null,
+            ["temperature"] = sampler.Temperature,
+            ["top_k"] = sampler.TopK,
+            ["top_p"] = sampler.TopP,
+            ["min_p"] = sampler.MinP,
+            ["max_tokens"] = sampler.MaxTokens,
+            ["seed"] = sampler.Seed,
+            ["stop"] = sampler.StopStrings,
+            ["kv_unified"] = sampler.KvUnified,
+        };
+        return JsonSerializer.Serialize(config);
+    }
+
+    /// <summary>
+    /// The configuration of a scoring: the shared keys (null where the protocol does not use one), then the protocol's own.
+    /// Keys are sorted, so the JSON, and the scorer id derived from it, is stable.
+    /// </summary>
+    /// <param name="fileSha256">Hashes other files the protocol reads (a tokenizer).</param>
+    public static string ScorerConfigJson(string modelSha256, ScorerOptions options, Func<string, string> fileSha256)
+    {
+        var config = new SortedDictionary<string, object?>
+        {
+            ["model_sha256"] = modelSha256,
+            ["protocol"] = options.Protocol.Name,
+            ["steps"] = null,
+            ["chat_template"] = options.ChatTemplate,
+            ["llama31_system_turn"] = options.Llama31SystemTurn,
+            ["good"] = options.GoodToken,
+            ["bad"] = options.BadToken,
+            ["step_tag"] = null,
+            ["max_tokens"] = options.MaxSequenceTokens,
+            ["onnx"] = null,
+        };
+        options.Protocol.Configure(config, options, fileSha256);
+        return JsonSerializer.Serialize(config);
+    }
+
+    /// <summary>"score-" and the first 12 hex digits of the configuration's SHA-256.</summary>
+    public static string ScorerIdFor(string configJson) => IdFor("score-", configJson);
+
+    /// <summary>"run-" and the first 12 hex digits of the configuration's SHA-256.</summary>
+    public static string RunIdFor(string configJson) => IdFor("run-", configJson);
+
+    /// <summary>The one way ids are derived from a configuration (runs, imports, scorers): a prefix and the first 12 hex digits of its SHA-256.</summary>
+    public static string IdFor(string prefix, string configJson) =>
+        prefix + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(configJson)))[..12];
+}

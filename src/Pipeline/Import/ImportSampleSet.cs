@@ -1,0 +1,50 @@
+using BestOfN.Problems;
+using BestOfN.Store;
+using BestOfN.Verifier.Grading;
+using BestOfN.Verifier.Import;
+
+namespace BestOfN.Pipeline;
+
+/// <summary>A published sample set to import.</summary>
+public sealed record ImportRequest
+{
+    /// <summary>The JSONL file, one problem per line.</summary>
+    public required string Path { get; init; }
+
+    public required SampleSetFormat Format { get; init; }
+
+    /// <summary>Field mappings as typed: id=, prompt=, gold=, answers=, label=, scores=.</summary>
+    public IReadOnlyList<string> FieldMappings { get; init; } = [];
+
+    public string StorePath { get; init; } = PipelineDefaults.StorePath;
+
+    /// <summary>Run id; null derives it from the file's hash, the format and the field mapping.</summary>
+    public string? RunName { get; init; }
+
+    /// <summary>A dataset whose gold answers fill in problems that ship none, matched by question text.</summary>
+    public DatasetSpec? Gold { get; init; }
+}
+
+/// <param name="GoldMatched">Problems that got a gold from <see cref="ImportRequest.Gold"/>; null without one.</param>
+/// <param name="Agreement">How the shipped labels compare with our grading against the gold.</param>
+public sealed record ImportResult(ImportSummary Summary, string StorePath, int? GoldMatched, LabelAgreement Agreement);
+
+/// <summary>Imports a published sample set (RLHFlow test sets, search-and-learn outputs) into the run store; shipped labels are kept.</summary>
+public static class ImportSampleSet
+{
+    public static ImportResult Run(ImportRequest request)
+    {
+        var map = SampleSetFieldMap.Parse(request.Format, request.FieldMappings);
+        var path = System.IO.Path.GetFullPath(request.Path);
+        var problems = SampleSetReader.Read(path, request.Format, map);
+        int? matched = null;
+        if (request.Gold is { } gold)
+        {
+            (problems, var count) = LabelAgreement.AttachGold(problems, DatasetLoader.Load(gold));
+            matched = count;
+        }
+        using var store = RunStore.Open(request.StorePath);
+        var summary = SampleSetImport.Import(store, path, request.Format, map, problems, request.RunName);
+        return new ImportResult(summary, store.Path, matched, LabelAgreement.Compute(store, summary.Run.RunId, new AnswerGrader()));
+    }
+}

@@ -1,0 +1,42 @@
+using System.Text.Json;
+using BestOfN.Store;
+using BestOfN.Verifier.Import;
+using BestOfN.Verifier.Scoring;
+
+namespace BestOfN.Pipeline;
+
+/// <param name="ScoresImported">Shipped reward scores stored under the scorer "imported".</param>
+public sealed record ImportSummary(RunInfo Run, int Problems, int SamplesInserted, int SamplesAlreadyStored, int LabelledSamples, int ScoresImported);
+
+/// <summary>Writes an imported sample set into the run store as a run of kind "import": its shipped labels become each sample's label.</summary>
+public static class SampleSetImport
+{
+    public const string ImportedScorerId = "imported";
+
+    public static ImportSummary Import(RunStore store, string path, SampleSetFormat format, SampleSetFieldMap map, IReadOnlyList<ImportedProblem> problems, string? runName = null)
+    {
+        var config = JsonSerializer.Serialize(new SortedDictionary<string, object?>
+        {
+            ["format"] = format.Name(),
+            ["file_sha256"] = RunStore.FileSha256(path),
+            ["fields"] = map,
+        });
+        var runId = runName ?? RunIdentity.IdFor("import-", config);
+        var run = store.EnsureRun(new RunInfo(runId, "import", System.IO.Path.GetFileName(path), null, null, config, DateTimeOffset.UtcNow));
+
+        store.SaveProblems(problems.Select((p, i) => new StoredProblem(run.RunId, p.ProblemId, i, p.Prompt, p.Gold, p.Fields, null, null)));
+        var samples = problems.SelectMany(p => p.Answers.Select((a, i) => new StoredSample(run.RunId, p.ProblemId, i, 0, a, 0, "imported", null, 0,
+            p.Labels?[i]))).ToList();
+        var inserted = store.SaveSamples(samples);
+
+        var scores = problems.Where(p => p.Scores is not null).SelectMany(p => p.Scores!.Select((s, i) =>
+            new StoredScore(p.ProblemId, i, ScoreStatus.Ok.Name(), s.Steps ?? [], s.Outcome, [], s.Steps?.Count ?? 1, 0, 0))).ToList();
+        if (scores.Count > 0)
+        {
+            store.EnsureScorer(new ScorerInfo(run.RunId, ImportedScorerId, ImportedScorerId, ScoresSteps: scores.Any(s => s.OrmScore is null), null, null, config,
+                JsonSerializer.Serialize(new { source = System.IO.Path.GetFileName(path), note = "scores shipped with the sample set" }), DateTimeOffset.UtcNow));
+            store.SaveScores(run.RunId, ImportedScorerId, scores);
+        }
+        return new ImportSummary(run, problems.Count, inserted, samples.Count - inserted, samples.Count(s => s.Label is not null), scores.Count);
+    }
+}

@@ -1,0 +1,62 @@
+using BestOfN.Llama;
+using BestOfN.Problems;
+using BestOfN.Sampler.Prompting;
+using BestOfN.Sampler.Sampling;
+using BestOfN.Store;
+
+namespace BestOfN.Pipeline;
+
+/// <summary>Everything one sampling run needs.</summary>
+public sealed record SampleRequest
+{
+    public required DatasetSpec Dataset { get; init; }
+
+    /// <summary>Only these problem ids; null for all.</summary>
+    public IReadOnlyCollection<string>? ProblemIds { get; init; }
+
+    /// <summary>Only the first problems; null for all.</summary>
+    public int? Limit { get; init; }
+
+    public required string ModelPath { get; init; }
+
+    public SamplerOptions Sampler { get; init; } = new();
+
+    public PromptOptions Prompt { get; init; } = new();
+
+    public string StorePath { get; init; } = PipelineDefaults.StorePath;
+
+    /// <summary>Write samples to this JSONL file instead of the store.</summary>
+    public string? JsonlOut { get; init; }
+
+    /// <summary>Run id; null derives it from the model hash and every setting that changes samples.</summary>
+    public string? RunName { get; init; }
+
+    public int GpuLayers { get; init; }
+
+    /// <summary>Every problem with the request, listed together.</summary>
+    public IReadOnlyList<string> Validate() => [.. Sampler.Validate(), .. Prompt.Validate()];
+}
+
+/// <param name="Destination">The store or JSONL file the samples are in.</param>
+public sealed record SampleResult(string RunId, string Destination, int Problems, int N, string ModelName, string ModelDescription, SamplingSummary Summary);
+
+/// <summary>Samples N solutions per problem of a dataset into the run store (or a JSONL file); a rerun resumes. llama.cpp must be loaded.</summary>
+public static class SampleDataset
+{
+    public static SampleResult Run(SampleRequest request, IProgress<SamplingProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        PipelineErrors.ThrowIfInvalid(request.Validate());
+        var problems = DatasetLoader.Select(DatasetLoader.Load(request.Dataset), request.ProblemIds, request.Limit);
+        using var model = LlamaModel.Load(request.ModelPath, new LlamaModelOptions { GpuLayers = request.GpuLayers });
+        var renderer = new PromptRenderer(model, request.Prompt);
+        using var store = request.JsonlOut is null ? RunStore.Open(request.StorePath) : null;
+        var modelHash = store?.ModelHash(request.ModelPath) ?? RunStore.FileSha256(request.ModelPath);
+        var config = RunIdentity.SamplingConfigJson(modelHash, request.Dataset.Name, request.Prompt, request.Sampler);
+        var runId = request.RunName ?? RunIdentity.RunIdFor(config);
+        store?.EnsureRun(new RunInfo(runId, "sample", request.Dataset.Name, Path.GetFullPath(request.ModelPath), modelHash, config, DateTimeOffset.UtcNow));
+        using var jsonlSink = request.JsonlOut is null ? null : new JsonlSampleSink(Path.GetFullPath(request.JsonlOut), runId);
+        ISampleSink sink = jsonlSink ?? (ISampleSink)new RunStoreSink(store!, runId, problems);
+        var summary = SamplingJob.Run(model, problems, renderer, request.Sampler, sink, progress, cancellationToken);
+        return new SampleResult(runId, store?.Path ?? jsonlSink!.Path, problems.Count, request.Sampler.N, Path.GetFileName(request.ModelPath), model.Description, summary);
+    }
+}

@@ -1,0 +1,57 @@
+using System.Text.Json;
+using BestOfN.Store;
+using BestOfN.Verifier.Scoring;
+
+namespace BestOfN.Pipeline;
+
+/// <summary>Everything one scoring of a stored run needs.</summary>
+public sealed record ScoreRequest
+{
+    public string StorePath { get; init; } = PipelineDefaults.StorePath;
+
+    /// <summary>The run to score; null for the store's only run.</summary>
+    public string? RunId { get; init; }
+
+    /// <summary>The reward model: a GGUF for the llama.cpp protocols, an ONNX file for the ONNX one.</summary>
+    public required string ModelPath { get; init; }
+
+    public ScorerOptions Scorer { get; init; } = new();
+
+    public int GpuLayers { get; init; }
+
+    /// <summary>Scorer id; null derives it from the model hash and every setting that changes scores.</summary>
+    public string? ScorerName { get; init; }
+
+    /// <summary>Only these problems; null for all.</summary>
+    public IReadOnlySet<string>? ProblemIds { get; init; }
+}
+
+public sealed record ScoreResult(string RunId, string ScorerId, string StorePath, string ModelName, string Protocol, int Batch, ScoringSummary Summary);
+
+/// <summary>Scores a run's stored samples with a reward model, every step score kept; a rerun resumes. llama.cpp must be loaded.</summary>
+public static class ScoreRun
+{
+    public static ScoreResult Run(ScoreRequest request, IProgress<ScoringProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        PipelineErrors.ThrowIfInvalid(request.Scorer.Validate());
+        using var store = RunStore.Open(request.StorePath);
+        return Run(store, StoredRuns.Select(store, request.RunId), request, progress, cancellationToken);
+    }
+
+    /// <summary>Scores a run of an open store.</summary>
+    public static ScoreResult Run(RunStore store, RunInfo run, ScoreRequest request, IProgress<ScoringProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        var options = request.Scorer;
+        var protocol = options.Protocol;
+        using var scorer = protocol.Open(request.ModelPath, options, request.GpuLayers);
+        var sha = store.ModelHash(request.ModelPath);
+        var config = RunIdentity.ScorerConfigJson(sha, options, store.ModelHash);
+        var scorerId = request.ScorerName ?? RunIdentity.ScorerIdFor(config);
+        var manifest = new SortedDictionary<string, object?>(scorer.Manifest.ToDictionary()) { ["model_sha256"] = sha };
+        store.EnsureScorer(new ScorerInfo(run.RunId, scorerId, protocol.Name, protocol.ScoresSteps(options), Path.GetFullPath(request.ModelPath), sha, config,
+            JsonSerializer.Serialize(manifest), DateTimeOffset.UtcNow));
+        var summary = ScoringJob.Run(scorer, new RunStoreScoreStore(store, run.RunId, scorerId, request.ProblemIds), progress, cancellationToken: cancellationToken);
+        return new ScoreResult(run.RunId, scorerId, store.Path, Path.GetFileName(request.ModelPath), protocol.Name, options.Batch, summary);
+    }
+}

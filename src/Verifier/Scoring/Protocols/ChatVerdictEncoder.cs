@@ -1,0 +1,171 @@
+using BestOfN.Llama;
+
+namespace BestOfN.Verifier.Scoring;
+
+/// <summary>
+/// The RLHFlow chat input: user <c>prompt + " " + turn_1</c>, assistant <c>"+"</c>, user <c>turn_2</c>, assistant <c>"+"</c>, … rendered with
+/// the model's chat template; turn k is read at the position whose next token is turn k's <c>+</c> (RLHFlow reads position -3 of the
+/// conversation truncated after turn k, which is that position for the Llama 3 template). The PRM makes each step a turn; the ORM has
+/// one turn holding the whole answer (" ки" tags removed). A verdict that is not one token in the vocabulary is an error.
+/// </summary>
+public sealed class ChatVerdictEncoder : IVerdictEncoder
+{
+    /// <summary>The system turn Llama 3.1's template always emits (with its default date) and llama.cpp's llama3 renderer does not.</summary>
+    public const string Llama31SystemTurn =
+        "<|start_header_id|>system<|end_header_id|>\n\nCutting Knowledge Date: December 2023\nToday Date: 26 Jul 2024\n\n<|eot_id|>";
+
+    private readonly LlamaModel _model;
+    private readonly ScorerOptions _options;
+    private readonly string _protocolName;
+    private readonly Func<string, IReadOnlyList<string>> _turns;
+    private readonly string _template;
+    private readonly string _preamble = "";
+
+    /// <param name="turns">The answer's user turns: its steps (PRM), or the whole answer as one (ORM); empty when it has none.</param>
+    public ChatVerdictEncoder(LlamaModel model, ScorerOptions options, string protocolName, Func<string, IReadOnlyList<string>> turns)
+    {
+        _model = model;
+        _options = options;
+        _protocolName = protocolName;
+        _turns = turns;
+        Good = VerdictTokens.Single(model, options.GoodToken, "good verdict");
+        Bad = VerdictTokens.Single(model, options.BadToken, "bad verdict");
+        _template = options.ChatTemplate ?? model.ChatTemplate()
+            ?? throw new ScoringProtocolException($"{model.Path} has no chat template in its metadata; name one with --chat-template (RLHFlow's models use llama3).");
+        var isLlama31 = _template.Contains("Cutting Knowledge Date", StringComparison.Ordinal);
+        if (options.Llama31SystemTurn ?? isLlama31) _preamble = Llama31SystemTurn;
+    }
+
+    public LlamaToken Good { get; }
+
+    public LlamaToken Bad { get; }
+
+    /// <summary>The template text (or built-in name) the chat is rendered with.</summary>
+    public string Template => _template;
+
+    /// <summary>Text put before the rendered chat (Llama 3.1's system turn), or empty.</summary>
+    public string Preamble => _preamble;
+
+    public IReadOnlyDictionary<string, object?> Manifest() => new SortedDictionary<string, object?>
+    {
+        ["protocol"] = _protocolName,
+        ["runtime"] = "llama.cpp",
+        ["model_path"] = _model.Path,
+        ["model_description"] = _model.Description,
+        ["good_token"] = VerdictTokens.Describe(_model, Good),
+        ["bad_token"] = VerdictTokens.Describe(_model, Bad),
+        ["score"] = "softmax([logit(good), logit(bad)])[0]",
+        ["max_sequence_tokens"] = _options.MaxSequenceTokens,
+        ["chat_template"] = _options.ChatTemplate ?? "model",
+        ["llama31_system_turn"] = _preamble.Length > 0,
+        ["steps"] = _options.Steps.Name(),
+        ["input"] = "chat: user prompt + \" \" + turn_1, assistant \"+\", user turn_2, assistant \"+\", ... (PRM: a turn per step, stripped, empty ones dropped; ORM: one turn, \" ки\" removed)",
+        ["read_positions"] = "each assistant turn: the position whose next token is that turn's good token (RLHFlow's logits[-3] of the truncated chat)",
+    };
+
+    public EncodedAnswer Encode(string prompt, string answer) => EncodeChat(prompt, _turns(answer));
+
+    /// <summary>The rendered conversation of an answer, for audit and for reference implementations.</summary>
+    public IReadOnlyList<ChatMessage> Conversation(string prompt, IReadOnlyList<string> steps)
+    {
+        var messages = new List<ChatMessage>(2 * steps.Count);
+        for (var k = 0; k < steps.Count; k++)
+        {
+            messages.Add(new ChatMessage("user", k == 0 ? prompt + " " + steps[0] : steps[k]));
+            messages.Add(new ChatMessage("assistant", _options.GoodToken));
+        }
+        return messages;
+    }
+
+    /// <summary>The chat rendered as the model's template does (with the preamble), ready to tokenize with BOS.</summary>
+    public string Render(IReadOnlyList<ChatMessage> messages, bool addAssistant) => _preamble + _model.ApplyChatTemplate(messages, addAssistant, _template);
+
+    private EncodedAnswer EncodeChat(string prompt, IReadOnlyList<string> steps)
+    {
+        if (steps.Count == 0) return new EncodedAnswer([], [], ScoreStatus.NoCompleteStep, 0, 0);
+        var messages = Conversation(prompt, steps);
+        var full = Render(messages, addAssistant: false);
+        var good = _options.GoodToken;
+
+        var offsets = VerdictOffsets(messages, full, useSentinels: true);
+
+        var fullTokens = _model.Tokenize(full, addSpecial: true, parseSpecial: true);
+        // Linear path: tokenize the text between the verdicts and put the verdict token in between; valid when it
+        // reproduces the tokenization of the whole conversation (true when the tokenizer splits before and after "+").
+        var tokens = new List<LlamaToken>(fullTokens.Length);
+        var reads = new int[steps.Count];
+        var from = 0;
+        for (var k = 0; k < steps.Count; k++)
+        {
+            tokens.AddRange(_model.Tokenize(full[from..offsets[k]], addSpecial: k == 0, parseSpecial: true));
+            reads[k] = tokens.Count - 1;
+            tokens.Add(Good);
+            from = offsets[k] + good.Length;
+        }
+        if (!IsPrefix(tokens, fullTokens))
+        {
+            // The tokenizer merges across a boundary: read where the whole conversation's tokens put each verdict.
+            for (var k = 0; k < steps.Count; k++)
+            {
+                var head = _model.Tokenize(full[..offsets[k]], addSpecial: true, parseSpecial: true);
+                if (head.Length >= fullTokens.Length || !IsPrefix(head, fullTokens) || fullTokens[head.Length] != Good)
+                    throw new ScoringProtocolException($"In the tokenized conversation, the assistant's '{good}' of step {k + 1} is not the token {Good.Id} ({Piece(Good)}) right after the header.");
+                reads[k] = head.Length - 1;
+            }
+            tokens = [.. fullTokens.AsSpan(0, reads[^1] + 2)];
+        }
+        return VerdictTokens.Cut(tokens, reads, steps.Count, fullTokens.Length, _options.MaxSequenceTokens);
+    }
+
+    /// <summary>
+    /// Where each assistant verdict starts in the rendered chat. Linear path: render once with a unique sentinel as each assistant's
+    /// content, and check that putting the verdict back in the sentinels' places gives the real rendering exactly. Otherwise (a template
+    /// that treats content specially), render the chat up to each turn's header with the generation prompt: quadratic, but exact.
+    /// </summary>
+    internal int[] VerdictOffsets(IReadOnlyList<ChatMessage> messages, string full, bool useSentinels)
+    {
+        if (useSentinels && SentinelOffsets(messages, full) is { } fast) return fast;
+        var good = _options.GoodToken;
+        var offsets = new int[messages.Count / 2];
+        for (var k = 0; k < offsets.Length; k++)
+        {
+            var head = Render(messages.Take(2 * k + 1).ToList(), addAssistant: true);
+            if (!full.StartsWith(head, StringComparison.Ordinal) || string.CompareOrdinal(full, head.Length, good, 0, good.Length) != 0)
+                throw new ScoringProtocolException($"The chat template does not put the assistant's '{good}' right after the assistant header (step {k + 1}); this protocol cannot be read from it.");
+            offsets[k] = head.Length;
+        }
+        return offsets;
+    }
+
+    internal int[]? SentinelOffsets(IReadOnlyList<ChatMessage> messages, string full)
+    {
+        const char open = '\uE000', close = '\uE001'; // private-use characters: never trimmed, never in a template
+        if (messages.Any(m => m.Content.Contains(open) || m.Content.Contains(close))) return null;
+        var probe = messages.Select((m, i) => i % 2 == 1 ? m with { Content = $"{open}{i / 2}{close}" } : m).ToList();
+        var text = Render(probe, addAssistant: false);
+        var rebuilt = new System.Text.StringBuilder(full.Length);
+        var offsets = new int[messages.Count / 2];
+        int pos = 0, k = 0;
+        for (var start = text.IndexOf(open, pos); start >= 0; start = text.IndexOf(open, pos))
+        {
+            var end = text.IndexOf(close, start);
+            if (end < 0 || k == offsets.Length || text[(start + 1)..end] != k.ToString(System.Globalization.CultureInfo.InvariantCulture)) return null;
+            rebuilt.Append(text, pos, start - pos);
+            offsets[k++] = rebuilt.Length;
+            rebuilt.Append(_options.GoodToken);
+            pos = end + 1;
+        }
+        rebuilt.Append(text, pos, text.Length - pos);
+        return k == offsets.Length && rebuilt.ToString() == full ? offsets : null;
+    }
+
+    private static bool IsPrefix(IReadOnlyList<LlamaToken> prefix, LlamaToken[] of)
+    {
+        if (prefix.Count > of.Length) return false;
+        for (var i = 0; i < prefix.Count; i++)
+            if (prefix[i] != of[i]) return false;
+        return true;
+    }
+
+    private string Piece(LlamaToken token) => VerdictTokens.Piece(_model, token);
+}

@@ -1,0 +1,56 @@
+using BestOfN.Llama;
+
+namespace BestOfN.Verifier.Scoring;
+
+/// <summary>An answer turned into the token sequence a generative reward model reads, and where to read it.</summary>
+/// <param name="Tokens">The sequence, cut right after the last read position (later tokens cannot change causal logits).</param>
+/// <param name="ReadPositions">Positions whose logits give the step (or outcome) scores, ascending.</param>
+/// <param name="StepCount">Steps the answer has; more than <paramref name="ReadPositions"/> when truncated.</param>
+/// <param name="FullLength">Tokens of the whole rendered sequence before any cut.</param>
+public sealed record EncodedAnswer(LlamaToken[] Tokens, int[] ReadPositions, ScoreStatus Status, int StepCount, int FullLength);
+
+/// <summary>
+/// How a llama.cpp protocol reads an answer: the verdict tokens whose logits give P(good) = softmax([good, bad])[0], and the sequence
+/// with its read positions. Two implementations: chat turns (RLHFlow) and step tags (Math-Shepherd).
+/// </summary>
+public interface IVerdictEncoder
+{
+    LlamaToken Good { get; }
+
+    LlamaToken Bad { get; }
+
+    EncodedAnswer Encode(string prompt, string answer);
+
+    /// <summary>Protocol, token ids and read rule, for the scorer's manifest.</summary>
+    IReadOnlyDictionary<string, object?> Manifest();
+}
+
+/// <summary>Token helpers the encoders share.</summary>
+internal static class VerdictTokens
+{
+    public static LlamaToken Single(LlamaModel model, string text, string what)
+    {
+        var tokens = model.Tokenize(text, addSpecial: false, parseSpecial: false);
+        if (tokens.Length != 1)
+            throw new ScoringProtocolException($"The {what} '{text}' is {tokens.Length} tokens ({Pieces(model, tokens)}) in {Path.GetFileName(model.Path)}'s vocabulary; the protocol needs it to be a single token.");
+        return tokens[0];
+    }
+
+    public static string Piece(LlamaModel model, LlamaToken token) => model.Detokenize([token], special: true);
+
+    public static string Pieces(LlamaModel model, IEnumerable<LlamaToken> tokens) => string.Join(" ", tokens.Select(t => $"{t.Id}:'{Piece(model, t)}'"));
+
+    public static Dictionary<string, object> Describe(LlamaModel model, LlamaToken token) => new() { ["id"] = token.Id, ["piece"] = Piece(model, token) };
+
+    /// <summary>Drops tokens after the last read, and reads past the sequence limit (marking the answer truncated).</summary>
+    public static EncodedAnswer Cut(IReadOnlyList<LlamaToken> tokens, int[] reads, int stepCount, int fullLength, int maxSequenceTokens)
+    {
+        var kept = reads.Count(r => r < maxSequenceTokens);
+        var status = kept == reads.Length ? ScoreStatus.Ok : ScoreStatus.Truncated;
+        if (kept == 0) return new EncodedAnswer([], [], status, stepCount, fullLength);
+        var end = reads[kept - 1] + 1;
+        var cut = new LlamaToken[end];
+        for (var i = 0; i < end; i++) cut[i] = tokens[i];
+        return new EncodedAnswer(cut, reads[..kept], status, stepCount, fullLength);
+    }
+}

@@ -1,0 +1,66 @@
+namespace BestOfN.Verifier.Scoring;
+
+/// <summary>Where an answer's steps end.</summary>
+public enum StepSplit
+{
+    /// <summary>"ки\n" when the answer contains the ки tag (Mistral-style data), otherwise a blank line.</summary>
+    Auto,
+
+    /// <summary>"ки\n", as RLHFlow's Mistral-style data.</summary>
+    Ki,
+
+    /// <summary>"\n\n", as RLHFlow's Deepseek-style data.</summary>
+    BlankLine,
+}
+
+/// <summary>What became of one answer's scoring. A failure of one answer is data, never an exception that stops a run.</summary>
+public enum ScoreStatus
+{
+    /// <summary>Every step was scored.</summary>
+    Ok,
+
+    /// <summary>The answer ran past the longest sequence the scorer takes; only the steps before the cut were scored.</summary>
+    Truncated,
+
+    /// <summary>The answer has no complete step (empty after splitting, or no step tag), so nothing was scored.</summary>
+    NoCompleteStep,
+}
+
+/// <summary>The names of step splits and score statuses, as typed and stored.</summary>
+public static class ScoringNames
+{
+    public static string Name(this StepSplit split) => split switch
+    {
+        StepSplit.Auto => "auto",
+        StepSplit.Ki => "ki",
+        StepSplit.BlankLine => "blank-line",
+        _ => throw new ArgumentOutOfRangeException(nameof(split)),
+    };
+
+    /// <summary>"ok", "truncated" or "no-complete-step", as stored.</summary>
+    public static string Name(this ScoreStatus status) => status switch
+    {
+        ScoreStatus.Ok => "ok",
+        ScoreStatus.Truncated => "truncated",
+        ScoreStatus.NoCompleteStep => "no-complete-step",
+        _ => throw new ArgumentOutOfRangeException(nameof(status)),
+    };
+
+    public static bool TryParseStepSplit(string name, out StepSplit split) => TryParse(name, Enum.GetValues<StepSplit>(), s => s.Name(), out split);
+
+    public static bool TryParseStatus(string name, out ScoreStatus status) => TryParse(name, Enum.GetValues<ScoreStatus>(), s => s.Name(), out status);
+
+    private static bool TryParse<T>(string name, IEnumerable<T> values, Func<T, string> nameOf, out T value) where T : struct
+    {
+        foreach (var v in values)
+        {
+            if (string.Equals(nameOf(v), name, StringComparison.OrdinalIgnoreCase) || string.Equals(v.ToString(), name, StringComparison.OrdinalIgnoreCase))
+            {
+                value = v;
+                return true;
+            }
+        }
+        value = default;
+        return false;
+    }
+}
