@@ -60,7 +60,7 @@ internal static class BenchCommand
             Repeat = pr.GetValue(Repeat), Chain = chain,
         };
         Native.Load(pr);
-        var modelPath = pr.GetValue(Model)?.FullName ?? DefaultBenchModel();
+        var modelPath = pr.GetValue(Model)?.FullName ?? DemoAssets.BenchModel();
         using var model = LlamaModel.Load(modelPath, new LlamaModelOptions { GpuLayers = pr.GetValue(Native.GpuLayers) });
         var threads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount;
         output.WriteLine($"model {modelPath}: {model.Description}, {model.ParameterCount / 1e6:F1}M parameters, vocab {model.VocabSize}");
@@ -92,7 +92,4 @@ internal static class BenchCommand
         output.WriteLine("prefilled = prompt tokens decoded for the whole problem: the prompt is evaluated once, not once per sequence.");
         return 0;
     }
-
-    /// <summary>The generated benchmark model, written once into the cache.</summary>
-    internal static string DefaultBenchModel() => DemoAssets.Model("bench-llama-35m-f16.gguf", SamplerBenchmark.BenchModelSpec);
 }

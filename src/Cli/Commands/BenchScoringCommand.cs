@@ -3,6 +3,7 @@ using System.Globalization;
 using BestOfN.Cli.Options;
 using BestOfN.Llama;
 using BestOfN.Llama.Peer;
+using BestOfN.Pipeline;
 using BestOfN.Verifier.Scoring;
 
 namespace BestOfN.Cli.Commands;
@@ -50,7 +51,7 @@ internal static class BenchScoringCommand
             Threads = pr.GetValue(Native.Threads), FlashAttention = flash,
         };
         Native.Load(pr);
-        var modelPath = pr.GetValue(Model)?.FullName ?? BenchCommand.DefaultBenchModel();
+        var modelPath = pr.GetValue(Model)?.FullName ?? DemoAssets.BenchModel();
         using var model = LlamaModel.Load(modelPath, new LlamaModelOptions { GpuLayers = pr.GetValue(Native.GpuLayers) });
         var threads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount;
         var problem = ScoringBenchmark.SyntheticProblem(model, options);

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using BestOfN.Cli.Options;
 using BestOfN.Problems;
 using BestOfN.Verifier.Import;
 using BestOfN.Verifier.Scoring;
@@ -36,6 +37,14 @@ internal static class CommandErrors
             if (pr.GetValue(Program.Verbose)) error.WriteLine(e.ToString());
             return Task.FromResult(IsUnusableInput(e) ? ExitCodes.UnusableInput : ExitCodes.RunFailed);
         }
+    }
+
+    /// <summary>Adds the option groups to a command and runs <paramref name="action"/> as its action, inside <see cref="Run"/>.</summary>
+    public static Command WithAction(this Command command, Func<ParseResult, CancellationToken, int> action, params IOptionGroup[] groups)
+    {
+        foreach (var group in groups) group.AddTo(command);
+        command.SetAction((pr, ct) => Run(pr, () => action(pr, ct)));
+        return command;
     }
 
     /// <summary>Prints each problem with the input and returns the unusable-input exit code.</summary>

@@ -33,15 +33,10 @@ internal static class RunCommand
 
     public static Command Create()
     {
-        var command = new Command("run", "Sample, score, grade and report in one go (the embedded demo when no --model/--dataset is given)")
+        return new Command("run", "Sample, score, grade and report in one go (the embedded demo when no --model/--dataset is given)")
         {
             Model, Dataset, StorePath, RewardModel, Protocols, Bootstrap,
-        };
-        Sampling.AddTo(command);
-        Prompt.AddTo(command);
-        Native.AddTo(command);
-        command.SetAction((pr, ct) => CommandErrors.Run(pr, () => Run(pr, ct)));
-        return command;
+        }.WithAction(Run, Sampling, Prompt, Native);
     }
 
     private static int Run(ParseResult pr, CancellationToken ct)

@@ -26,15 +26,10 @@ internal static class SampleCommand
 
     public static Command Create()
     {
-        var command = new Command("sample", "Draw N solutions per problem from a GGUF model into the run store (reruns resume)")
+        return new Command("sample", "Draw N solutions per problem from a GGUF model into the run store (reruns resume)")
         {
             Model, Dataset, Field, StorePath, Out, RunName, Limit, ProblemIds,
-        };
-        Sampling.AddTo(command);
-        Prompt.AddTo(command);
-        Native.AddTo(command);
-        command.SetAction((pr, ct) => CommandErrors.Run(pr, () => Run(pr, ct)));
-        return command;
+        }.WithAction(Run, Sampling, Prompt, Native);
     }
 
     private static int Run(ParseResult pr, CancellationToken ct)
@@ -48,7 +43,7 @@ internal static class SampleCommand
         };
         if (request.Validate() is { Count: > 0 } errors) return CommandErrors.Invalid(pr, errors);
         Native.Load(pr);
-        var result = SamplingProgressDisplay.Run("sampling", pr.InvocationConfiguration.Error, progress => SampleDataset.Run(request, progress, ct));
+        var result = ProgressDisplays.Sampling("sampling", pr.InvocationConfiguration.Error, progress => SampleDataset.Run(request, progress, ct));
         ResultLines.Write(pr.InvocationConfiguration.Output, result);
         return ExitCodes.Ok;
     }

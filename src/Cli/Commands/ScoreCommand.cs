@@ -20,14 +20,10 @@ internal static class ScoreCommand
 
     public static Command Create()
     {
-        var command = new Command("score", "Score a run's stored samples with a reward model (ORM/PRM); every step score is kept, and reruns resume")
+        return new Command("score", "Score a run's stored samples with a reward model (ORM/PRM); every step score is kept, and reruns resume")
         {
             StorePath, RunName, RewardModel, ScorerName, ProblemIds,
-        };
-        Scorer.AddTo(command);
-        Native.AddTo(command);
-        command.SetAction((pr, ct) => CommandErrors.Run(pr, () => Run(pr, ct)));
-        return command;
+        }.WithAction(Run, Scorer, Native);
     }
 
     private static int Run(ParseResult pr, CancellationToken ct)
@@ -40,7 +36,7 @@ internal static class ScoreCommand
         };
         if (request.Scorer.Validate() is { Count: > 0 } errors) return CommandErrors.Invalid(pr, errors);
         Native.Load(pr);
-        var result = ScoringProgressDisplay.Run("scoring", pr.InvocationConfiguration.Error, progress => ScoreRun.Run(request, progress, ct));
+        var result = ProgressDisplays.Scoring("scoring", pr.InvocationConfiguration.Error, progress => ScoreRun.Run(request, progress, ct));
         ResultLines.Write(pr.InvocationConfiguration.Output, result);
         return ExitCodes.Ok;
     }

@@ -4,7 +4,7 @@ using BestOfN.Llama.Native;
 namespace BestOfN.Cli.Options;
 
 /// <summary>Options every command that runs llama.cpp shares: where its libraries are, and GPU use.</summary>
-internal sealed class NativeOptions
+internal sealed class NativeOptions : IOptionGroup
 {
     public Option<DirectoryInfo?> LibraryDirectory { get; } = new("--llama-lib-dir")
     {

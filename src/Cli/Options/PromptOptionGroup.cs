@@ -5,7 +5,7 @@ using BestOfN.Sampler.Prompting;
 namespace BestOfN.Cli.Options;
 
 /// <summary>The prompt options, declared once for <c>run</c> and <c>sample</c>, each with its own defaults.</summary>
-internal sealed class PromptOptionGroup(PromptOptions defaults)
+internal sealed class PromptOptionGroup(PromptOptions defaults) : IOptionGroup
 {
     public Option<PromptFormat> Format { get; } = new("--prompt") { Description = "Prompt format: Raw, Chat, FewShot or Messages", DefaultValueFactory = _ => defaults.Format };
     public Option<string?> System { get; } = new("--system") { Description = "System prompt for --prompt chat", DefaultValueFactory = _ => defaults.SystemPrompt };

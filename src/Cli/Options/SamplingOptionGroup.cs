@@ -7,7 +7,7 @@ namespace BestOfN.Cli.Options;
 /// The sampling options, declared once: <c>run</c> and <c>sample</c> take all of them, <c>bench</c> the sampler-chain ones
 /// (temperature, top-k, top-p, min-p). Each command gives its own defaults as a <see cref="SamplerOptions"/>.
 /// </summary>
-internal sealed class SamplingOptionGroup(SamplerOptions defaults)
+internal sealed class SamplingOptionGroup(SamplerOptions defaults) : IOptionGroup
 {
     public Option<float> Temperature { get; } = new("--temperature") { Description = "Sampling temperature (0 = greedy)", DefaultValueFactory = _ => defaults.Temperature };
     public Option<int> TopK { get; } = new("--top-k") { Description = "Top-k (0 = off)", DefaultValueFactory = _ => defaults.TopK };

@@ -4,7 +4,7 @@ using BestOfN.Verifier.Scoring;
 namespace BestOfN.Cli.Options;
 
 /// <summary>The reward-scoring options of <c>score</c>; the protocol names and their help come from <see cref="RewardProtocols"/>.</summary>
-internal sealed class ScorerOptionGroup
+internal sealed class ScorerOptionGroup : IOptionGroup
 {
     private static readonly RewardProtocolRegistry Registry = RewardProtocols.Default;
 

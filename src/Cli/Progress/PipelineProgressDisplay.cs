@@ -8,8 +8,8 @@ internal static class PipelineProgressDisplay
     public static T Run<T>(TextWriter plainOutput, Func<IProgress<PipelineProgress>, T> work) =>
         LiveProgress.Run("run", plainOutput, (PipelineProgress p) => p switch
         {
-            { Sampling: { } s } => new ProgressView(s.SamplesDone, s.SamplesTotal, s.ProblemsDone == s.ProblemsTotal, $"{p.Stage}: {SamplingProgressDisplay.Describe(s)}"),
-            { Scoring: { } s } => new ProgressView(s.AnswersDone, s.AnswersTotal, s.ProblemsDone == s.ProblemsTotal, $"{p.Stage}: {ScoringProgressDisplay.Describe(s)}"),
+            { Sampling: { } s } => new ProgressView(s.SamplesDone, s.SamplesTotal, s.ProblemsDone == s.ProblemsTotal, $"{p.Stage}: {ProgressDisplays.Describe(s)}"),
+            { Scoring: { } s } => new ProgressView(s.AnswersDone, s.AnswersTotal, s.ProblemsDone == s.ProblemsTotal, $"{p.Stage}: {ProgressDisplays.Describe(s)}"),
             _ => new ProgressView(0, 1, false, p.Stage),
         }, work);
 }

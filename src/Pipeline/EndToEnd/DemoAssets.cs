@@ -1,6 +1,7 @@
 using BestOfN.Llama.Gguf;
 using BestOfN.Llama.Native;
 using BestOfN.Problems;
+using BestOfN.Sampler.Bench;
 
 namespace BestOfN.Pipeline;
 
@@ -25,6 +26,9 @@ public static class DemoAssets
 
     /// <summary>A tiny RLHFlow-shaped verifier with random weights.</summary>
     public static string RewardModel() => Model("demo-tiny-reward-llama.gguf", RewardSpec);
+
+    /// <summary>The benchmarks' model when none is given: ~35M parameters, F16.</summary>
+    public static string BenchModel() => Model("bench-llama-35m-f16.gguf", SamplerBenchmark.BenchModelSpec);
 
     /// <summary>A generated model, written once into the cache.</summary>
     public static string Model(string name, TinyLlamaSpec spec)

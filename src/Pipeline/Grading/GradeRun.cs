@@ -35,12 +35,13 @@ public static class GradeRun
         foreach (var problem in problems)
         {
             if (!byProblem.TryGetValue(problem.ProblemId, out var samples)) continue;
+            if (problem.Gold is null && samples.Any(s => s.Label is null))
+                throw new InvalidOperationException($"Problem {problem.ProblemId} of run {runId} has neither a gold answer nor labels: its samples cannot be scored as correct or not.");
             var votes = new VoteSample[samples.Count];
             Parallel.For(0, samples.Count, i =>
             {
                 var grade = SampleGrading.Grade(grader, problem, samples[i]);
-                if (grade.Correct is not { } correct)
-                    throw new InvalidOperationException($"Problem {problem.ProblemId} of run {runId} has neither a gold answer nor labels: its samples cannot be scored as correct or not.");
+                var correct = grade.Correct!.Value;
                 var prm = scores.Prm(problem.ProblemId, samples[i].Index);
                 votes[i] = new VoteSample(grade.Key, correct, scores.Orm(problem.ProblemId, samples[i].Index), prm is { Count: 0 } ? NoCompleteStep : prm);
             });

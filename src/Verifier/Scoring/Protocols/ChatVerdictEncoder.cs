@@ -46,16 +46,8 @@ public sealed class ChatVerdictEncoder : IVerdictEncoder
     /// <summary>Text put before the rendered chat (Llama 3.1's system turn), or empty.</summary>
     public string Preamble => _preamble;
 
-    public IReadOnlyDictionary<string, object?> Manifest() => new SortedDictionary<string, object?>
+    public IReadOnlyDictionary<string, object?> Manifest() => new SortedDictionary<string, object?>(VerdictTokens.Manifest(_model, _protocolName, Good, Bad, _options))
     {
-        ["protocol"] = _protocolName,
-        ["runtime"] = "llama.cpp",
-        ["model_path"] = _model.Path,
-        ["model_description"] = _model.Description,
-        ["good_token"] = VerdictTokens.Describe(_model, Good),
-        ["bad_token"] = VerdictTokens.Describe(_model, Bad),
-        ["score"] = "softmax([logit(good), logit(bad)])[0]",
-        ["max_sequence_tokens"] = _options.MaxSequenceTokens,
         ["chat_template"] = _options.ChatTemplate ?? "model",
         ["llama31_system_turn"] = _preamble.Length > 0,
         ["steps"] = _options.Steps.Name(),

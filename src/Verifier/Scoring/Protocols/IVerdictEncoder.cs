@@ -42,6 +42,19 @@ internal static class VerdictTokens
 
     public static Dictionary<string, object> Describe(LlamaModel model, LlamaToken token) => new() { ["id"] = token.Id, ["piece"] = Piece(model, token) };
 
+    /// <summary>The manifest entries every llama.cpp protocol writes: protocol, runtime, model, verdict tokens and the score rule.</summary>
+    public static Dictionary<string, object?> Manifest(LlamaModel model, string protocolName, LlamaToken good, LlamaToken bad, ScorerOptions options) => new()
+    {
+        ["protocol"] = protocolName,
+        ["runtime"] = "llama.cpp",
+        ["model_path"] = model.Path,
+        ["model_description"] = model.Description,
+        ["good_token"] = Describe(model, good),
+        ["bad_token"] = Describe(model, bad),
+        ["score"] = "softmax([logit(good), logit(bad)])[0]",
+        ["max_sequence_tokens"] = options.MaxSequenceTokens,
+    };
+
     /// <summary>Drops tokens after the last read, and reads past the sequence limit (marking the answer truncated).</summary>
     public static EncodedAnswer Cut(IReadOnlyList<LlamaToken> tokens, int[] reads, int stepCount, int fullLength, int maxSequenceTokens)
     {

@@ -31,16 +31,8 @@ public sealed class StepTagEncoder : IVerdictEncoder
 
     public LlamaToken StepTag { get; }
 
-    public IReadOnlyDictionary<string, object?> Manifest() => new SortedDictionary<string, object?>
+    public IReadOnlyDictionary<string, object?> Manifest() => new SortedDictionary<string, object?>(VerdictTokens.Manifest(_model, _protocolName, Good, Bad, _options))
     {
-        ["protocol"] = _protocolName,
-        ["runtime"] = "llama.cpp",
-        ["model_path"] = _model.Path,
-        ["model_description"] = _model.Description,
-        ["good_token"] = VerdictTokens.Describe(_model, Good),
-        ["bad_token"] = VerdictTokens.Describe(_model, Bad),
-        ["score"] = "softmax([logit(good), logit(bad)])[0]",
-        ["max_sequence_tokens"] = _options.MaxSequenceTokens,
         ["step_tag"] = VerdictTokens.Describe(_model, StepTag),
         ["input"] = "BOS + prompt + \" \" + answer (an answer without step tags is tagged as search-and-learn does: \"\\n\\n\" -> \" ки\\n\\n\", and a final \" ки\")",
         ["steps"] = _options.Steps.Name(),
