@@ -1,7 +1,7 @@
 using BestOfN.Verifier.Grading;
 using static BestOfN.Verifier.Grading.Verdict;
 
-namespace BestOfN.Verifier.Tests.Grading;
+namespace BestOfN.Verifier.Tests.Grading.Equivalence;
 
 /// <summary>
 /// The case table of the equivalence engine: prediction, gold, expected verdict, and why that verdict is right.
