@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using BestOfN.Verifier.Grading;
+using BestOfN.Verifier.Tests.Grading.Equivalence;
 
 namespace BestOfN.Verifier.Tests.Grading;
 

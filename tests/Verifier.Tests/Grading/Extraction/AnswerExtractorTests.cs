@@ -1,6 +1,6 @@
 using BestOfN.Verifier.Grading;
 
-namespace BestOfN.Verifier.Tests.Grading;
+namespace BestOfN.Verifier.Tests.Grading.Extraction;
 
 public sealed class AnswerExtractorTests
 {

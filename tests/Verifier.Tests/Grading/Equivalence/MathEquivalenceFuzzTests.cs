@@ -3,7 +3,7 @@ using System.Text;
 using BestOfN.Verifier.Grading;
 using Xunit.Abstractions;
 
-namespace BestOfN.Verifier.Tests.Grading;
+namespace BestOfN.Verifier.Tests.Grading.Equivalence;
 
 /// <summary>Random and adversarial input never escapes the public API as an exception and never outlives the time budget.</summary>
 public sealed class MathEquivalenceFuzzTests(ITestOutputHelper output)

@@ -4,7 +4,7 @@ using BestOfN.Verifier.Grading;
 using FsCheck;
 using FsCheck.Xunit;
 
-namespace BestOfN.Verifier.Tests.Grading;
+namespace BestOfN.Verifier.Tests.Grading.Equivalence;
 
 /// <summary>Properties over generated numbers: spellings of one value are equal, different values are not.</summary>
 public sealed class MathEquivalencePropertyTests
