@@ -26,12 +26,12 @@ public static class ExportSamples
 
     public static ExportResult Run(ExportRequest request, TextWriter standardOutput)
     {
+        if (request.Out != StandardOutput) OutputFiles.EnsureNotAnInput(request.Out, "--out", request.StorePath);
         using var store = RunStore.Open(request.StorePath);
         var runs = request.RunId is { } id ? [StoredRuns.Select(store, id)] : store.Runs();
         IReadOnlyList<IExportColumns> columns = [new GradeColumns(Graders.ForExtraction(request.Extraction)), new ScoreColumns(store)];
         if (request.Out == StandardOutput) return new ExportResult(SampleExport.Write(store, runs, standardOutput, columns), runs.Count, "stdout");
         var path = Path.GetFullPath(request.Out);
-        using var writer = new StreamWriter(path);
-        return new ExportResult(SampleExport.Write(store, runs, writer, columns), runs.Count, path);
+        return new ExportResult(OutputFiles.Write(path, writer => SampleExport.Write(store, runs, writer, columns)), runs.Count, path);
     }
 }

@@ -20,9 +20,9 @@ public static class GradeFile
     public static JsonlGradingSummary Run(GradeFileRequest request, TextWriter standardOutput, TextWriter diagnostics, CancellationToken cancellationToken = default)
     {
         PipelineErrors.ThrowIfInvalid(request.Grading.Validate());
+        if (request.OutputPath is { } output) OutputFiles.EnsureNotAnInput(output, "--output", request.InputPath);
         using var reader = new StreamReader(request.InputPath);
         if (request.OutputPath is null) return JsonlGrading.Grade(reader, standardOutput, diagnostics, request.Grading, cancellationToken);
-        using var writer = new StreamWriter(request.OutputPath);
-        return JsonlGrading.Grade(reader, writer, diagnostics, request.Grading, cancellationToken);
+        return OutputFiles.Write(request.OutputPath, writer => JsonlGrading.Grade(reader, writer, diagnostics, request.Grading, cancellationToken));
     }
 }

@@ -48,6 +48,9 @@ public static class ReportRuns
     public static ReportRunsResult Run(ReportRequest request)
     {
         PipelineErrors.ThrowIfInvalid(request.Validate());
+        string?[] inputs = [request.StorePath, .. request.Dumps.Select(d => d.Path)];
+        if (request.JsonOut is { } jsonOut) OutputFiles.EnsureNotAnInput(jsonOut, "--json", inputs);
+        if (request.CsvOut is { } csvOut) OutputFiles.EnsureNotAnInput(csvOut, "--csv", inputs);
         var options = request.Voting;
         var map = SampleFieldMap.Parse(request.FieldMappings);
         var reports = request.Dumps.Select(d => new DatasetReport(d.Name, VotingReport.Compute(SampleDumpReader.Read(d.Path, map), options))).ToList();
@@ -59,15 +62,17 @@ public static class ReportRuns
                 reports.Add(new DatasetReport($"{run.Dataset} ({run.RunId})", VotingReport.Compute(GradeRun.Load(store, run.RunId, grader), options)));
         }
         if (request.JsonOut is { } json)
-        {
-            using var stream = File.Create(json);
-            CurveJson.Write(stream, reports);
-        }
+            OutputFiles.Write(json, writer =>
+            {
+                CurveJson.Write(writer.BaseStream, reports);
+                return 0;
+            });
         if (request.CsvOut is { } csv)
-        {
-            using var writer = new StreamWriter(csv);
-            CurveCsv.Write(writer, reports);
-        }
+            OutputFiles.Write(csv, writer =>
+            {
+                CurveCsv.Write(writer, reports);
+                return 0;
+            });
         return new ReportRunsResult(reports);
     }
 }

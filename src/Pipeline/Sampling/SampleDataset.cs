@@ -46,6 +46,7 @@ public static class SampleDataset
     public static SampleResult Run(SampleRequest request, IProgress<SamplingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         PipelineErrors.ThrowIfInvalid(request.Validate());
+        if (request.JsonlOut is { } jsonl) OutputFiles.EnsureNotAnInput(jsonl, "--out", request.Dataset.Path, request.ModelPath, request.Prompt.MessagesFile, request.Prompt.FewShotSource?.Path);
         var problems = DatasetLoader.Select(DatasetLoader.Load(request.Dataset), request.ProblemIds, request.Limit);
         using var model = LlamaModel.Load(request.ModelPath, new LlamaModelOptions { GpuLayers = request.GpuLayers });
         var renderer = new PromptRenderer(model, request.Prompt);
