@@ -194,14 +194,26 @@ internal static class Csv
                 if (quoted)
                 {
                     if (ch == '"' && reader.Peek() == '"') { reader.Read(); field.Append('"'); }
-                    else if (ch == '"') quoted = false;
+                    else if (ch == '"')
+                    {
+                        quoted = false;
+                    }
                     else { if (ch == '\n') line++; field.Append(ch); }
                 }
-                else if (ch == '"' && field.Length == 0) quoted = true;
+                else if (ch == '"' && field.Length == 0)
+                {
+                    quoted = true;
+                }
                 else if (ch == ',') { fields.Add(field.ToString()); field.Clear(); }
-                else if (ch == '\r') continue;
+                else if (ch == '\r')
+                {
+                    continue;
+                }
                 else if (ch == '\n') { line++; break; }
-                else field.Append(ch);
+                else
+                {
+                    field.Append(ch);
+                }
             }
             fields.Add(field.ToString());
             yield return (start, fields);

@@ -85,8 +85,11 @@ public sealed partial class RunStore
         using var r = cmd.ExecuteReader();
         var list = new List<ScorerInfo>();
         while (r.Read())
+        {
             list.Add(new ScorerInfo(runId, r.GetString(0), r.GetString(1), r.GetInt64(2) != 0, r.IsDBNull(3) ? null : r.GetString(3), r.IsDBNull(4) ? null : r.GetString(4),
                 r.GetString(5), r.GetString(6), DateTimeOffset.Parse(r.GetString(7), System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
         return list;
     }
 
@@ -136,8 +139,10 @@ public sealed partial class RunStore
             """, ("$run", runId), ("$scorer", scorerId));
         using var r = cmd.ExecuteReader();
         while (r.Read())
+        {
             yield return new StoredScore(r.GetString(0), r.GetInt32(1), r.GetString(2), JsonSerializer.Deserialize<double[]>(r.GetString(4)) ?? [],
                 r.IsDBNull(3) ? null : r.GetDouble(3), JsonSerializer.Deserialize<int[]>(r.GetString(5)) ?? [], r.GetInt32(6), r.GetInt32(7), r.GetDouble(8));
+        }
     }
 
     public long ScoreCount(string runId, string scorerId)

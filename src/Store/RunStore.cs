@@ -97,8 +97,11 @@ public sealed partial class RunStore : IDisposable
         using var r = cmd.ExecuteReader();
         var runs = new List<RunInfo>();
         while (r.Read())
+        {
             runs.Add(new RunInfo(r.GetString(0), r.GetString(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3),
                 r.IsDBNull(4) ? null : r.GetString(4), r.GetString(5), DateTimeOffset.Parse(r.GetString(6), System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
         return runs;
     }
 
@@ -158,8 +161,11 @@ public sealed partial class RunStore : IDisposable
         using var r = cmd.ExecuteReader();
         var list = new List<StoredProblem>();
         while (r.Read())
+        {
             list.Add(new StoredProblem(runId, r.GetString(0), r.GetInt32(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3),
                 JsonSerializer.Deserialize<Dictionary<string, string>>(r.GetString(4)) ?? [], r.IsDBNull(5) ? null : r.GetString(5), r.IsDBNull(6) ? null : r.GetInt32(6)));
+        }
+
         return list;
     }
 
@@ -173,8 +179,10 @@ public sealed partial class RunStore : IDisposable
             """, ("$run", runId));
         using var r = cmd.ExecuteReader();
         while (r.Read())
+        {
             yield return new StoredSample(runId, r.GetString(0), r.GetInt32(1), r.GetInt64(2), r.GetString(3), r.GetInt32(4), r.GetString(5),
                 r.IsDBNull(6) ? null : r.GetString(6), r.GetDouble(7), r.IsDBNull(8) ? null : r.GetInt32(8) != 0);
+        }
     }
 
     public long SampleCount(string runId) => Scalar<long>("SELECT COUNT(*) FROM samples WHERE run_id = $run", ("$run", runId));

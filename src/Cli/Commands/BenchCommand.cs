@@ -22,7 +22,10 @@ internal static class BenchCommand
     private static readonly Option<FileInfo> Peer = new Option<FileInfo>("--peer") { Description = "Path to llama-batched-bench (scripts/build-llama-batched-bench.sh builds it) to run on the same model and settings" }.AcceptExistingOnly();
     private static readonly SamplingOptionGroup Sampling = new(new SamplerOptions
     {
-        Temperature = SamplerBenchOptions.Defaults.Temperature, TopK = SamplerBenchOptions.Defaults.TopK, TopP = SamplerBenchOptions.Defaults.TopP, MinP = SamplerBenchOptions.Defaults.MinP,
+        Temperature = SamplerBenchOptions.Defaults.Temperature,
+        TopK = SamplerBenchOptions.Defaults.TopK,
+        TopP = SamplerBenchOptions.Defaults.TopP,
+        MinP = SamplerBenchOptions.Defaults.MinP,
     });
     private static readonly NativeOptions Native = new();
 
@@ -55,9 +58,13 @@ internal static class BenchCommand
         var chain = Sampling.Read(pr, 0).Sampling;
         var options = new SamplerBenchOptions
         {
-            PromptTokens = pr.GetValue(PromptTokens), GeneratedTokens = pr.GetValue(GenTokens), Threads = pr.GetValue(Native.Threads),
-            Parallel = pr.GetValue(Parallel)!.Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToList(), KvUnified = kvLayouts,
-            Repeat = pr.GetValue(Repeat), Chain = chain,
+            PromptTokens = pr.GetValue(PromptTokens),
+            GeneratedTokens = pr.GetValue(GenTokens),
+            Threads = pr.GetValue(Native.Threads),
+            Parallel = pr.GetValue(Parallel)!.Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToList(),
+            KvUnified = kvLayouts,
+            Repeat = pr.GetValue(Repeat),
+            Chain = chain,
         };
         Native.Load(pr);
         var modelPath = pr.GetValue(Model)?.FullName ?? DemoAssets.BenchModel();

@@ -37,8 +37,11 @@ internal static class BenchScoringCommand
         var errors = new List<string>();
         var batches = new List<int>();
         foreach (var part in pr.GetValue(Batches)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
             if (int.TryParse(part, CultureInfo.InvariantCulture, out var b) && b is >= 1 and <= ScorerDefaults.MaxBatch) batches.Add(b);
             else errors.Add($"--batch entries must be integers from 1 to {ScorerDefaults.MaxBatch}, got '{part}'.");
+        }
+
         var flash = ScorerOptionGroup.ReadSwitch(pr, FlashAttention);
         if (pr.GetValue(Answers) < 1) errors.Add("--answers must be >= 1.");
         if (pr.GetValue(AnswerTokens) < 8) errors.Add("--answer-tokens must be >= 8.");
@@ -47,8 +50,12 @@ internal static class BenchScoringCommand
 
         var options = new ScoringBenchOptions
         {
-            Answers = pr.GetValue(Answers), AnswerTokens = pr.GetValue(AnswerTokens), PromptTokens = pr.GetValue(PromptTokens), Batches = batches,
-            Threads = pr.GetValue(Native.Threads), FlashAttention = flash,
+            Answers = pr.GetValue(Answers),
+            AnswerTokens = pr.GetValue(AnswerTokens),
+            PromptTokens = pr.GetValue(PromptTokens),
+            Batches = batches,
+            Threads = pr.GetValue(Native.Threads),
+            FlashAttention = flash,
         };
         Native.Load(pr);
         var modelPath = pr.GetValue(Model)?.FullName ?? DemoAssets.BenchModel();

@@ -22,7 +22,10 @@ internal static class ExportCommand
         {
             var result = ExportSamples.Run(new ExportRequest
             {
-                StorePath = pr.GetValue(StorePath)!.FullName, RunId = pr.GetValue(RunName), Out = pr.GetValue(Out)!, Extraction = pr.GetValue(Extraction)!,
+                StorePath = pr.GetValue(StorePath)!.FullName,
+                RunId = pr.GetValue(RunName),
+                Out = pr.GetValue(Out)!,
+                Extraction = pr.GetValue(Extraction)!,
             }, pr.InvocationConfiguration.Output);
             pr.InvocationConfiguration.Error.WriteLine($"exported {result.Samples} samples from {result.Runs} run(s) to {result.Destination}");
             return ExitCodes.Ok;

@@ -35,14 +35,21 @@ internal static class GradeCommand
     {
         var request = new GradeFileRequest
         {
-            InputPath = pr.GetValue(Input)!.FullName, OutputPath = pr.GetValue(Output)?.FullName,
+            InputPath = pr.GetValue(Input)!.FullName,
+            OutputPath = pr.GetValue(Output)?.FullName,
             Grading = new JsonlGradingOptions
             {
-                PredictionField = pr.GetValue(PredField)!, GoldField = pr.GetValue(GoldField)!, Extract = pr.GetValue(Extract),
+                PredictionField = pr.GetValue(PredField)!,
+                GoldField = pr.GetValue(GoldField)!,
+                Extract = pr.GetValue(Extract),
                 Grader = new GraderOptions
                 {
-                    RelativeTolerance = pr.GetValue(Tolerance), TimeBudget = TimeSpan.FromMilliseconds(pr.GetValue(Budget)), PercentEqualsFraction = pr.GetValue(Percent),
-                    DegreesEqualRadians = pr.GetValue(Degrees), StripUnits = !pr.GetValue(KeepUnits), AcceptRoundedDecimals = pr.GetValue(Rounded),
+                    RelativeTolerance = pr.GetValue(Tolerance),
+                    TimeBudget = TimeSpan.FromMilliseconds(pr.GetValue(Budget)),
+                    PercentEqualsFraction = pr.GetValue(Percent),
+                    DegreesEqualRadians = pr.GetValue(Degrees),
+                    StripUnits = !pr.GetValue(KeepUnits),
+                    AcceptRoundedDecimals = pr.GetValue(Rounded),
                     Extraction = ExtractionOptions.FromName(pr.GetValue(Extraction)!) ?? ExtractionOptions.Flexible,
                 },
             },

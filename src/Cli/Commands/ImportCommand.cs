@@ -1,6 +1,6 @@
 using System.CommandLine;
-using BestOfN.Cli.Options;
 using System.Globalization;
+using BestOfN.Cli.Options;
 using BestOfN.Pipeline;
 using BestOfN.Problems;
 using BestOfN.Verifier.Import;
@@ -32,8 +32,12 @@ internal static class ImportCommand
     {
         var result = ImportSampleSet.Run(new ImportRequest
         {
-            Path = pr.GetValue(File)!.FullName, Format = SampleSetFormats.ByName[pr.GetValue(Format)!], FieldMappings = pr.GetValue(Field) ?? [],
-            StorePath = pr.GetValue(StorePath)!.FullName, RunName = pr.GetValue(RunName), Gold = pr.GetValue(Gold) is { } g ? DatasetSpec.Parse(g) : null,
+            Path = pr.GetValue(File)!.FullName,
+            Format = SampleSetFormats.ByName[pr.GetValue(Format)!],
+            FieldMappings = pr.GetValue(Field) ?? [],
+            StorePath = pr.GetValue(StorePath)!.FullName,
+            RunName = pr.GetValue(RunName),
+            Gold = pr.GetValue(Gold) is { } g ? DatasetSpec.Parse(g) : null,
         });
         var output = pr.InvocationConfiguration.Output;
         var summary = result.Summary;

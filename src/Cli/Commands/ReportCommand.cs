@@ -1,6 +1,6 @@
 using System.CommandLine;
-using BestOfN.Cli.Options;
 using System.Globalization;
+using BestOfN.Cli.Options;
 using BestOfN.Pipeline;
 using BestOfN.Voting.Metrics;
 using BestOfN.Voting.Reporting;
@@ -43,16 +43,24 @@ internal static class ReportCommand
         var errors = new List<string>();
         var voting = new VotingOptions
         {
-            Ks = ParseKs(pr.GetValue(Ks), errors), BootstrapResamples = pr.GetValue(Bootstrap), Seed = pr.GetValue(Seed), MonteCarloDraws = pr.GetValue(MonteCarloDraws),
+            Ks = ParseKs(pr.GetValue(Ks), errors),
+            BootstrapResamples = pr.GetValue(Bootstrap),
+            Seed = pr.GetValue(Seed),
+            MonteCarloDraws = pr.GetValue(MonteCarloDraws),
             WeightBy = pr.GetValue(WeightBy) is { } w && RewardSource.TryParse(w, out var source) ? source : null,
             TablePrmAggregation = PrmAggregations.TryParse(pr.GetValue(PrmAggregation)!, out var aggregation) ? aggregation : VotingDefaults.TablePrmAggregation,
             BreakdownFields = pr.GetValue(By) ?? [],
         };
         var request = new ReportRequest
         {
-            Dumps = NameDumps(pr.GetValue(Samples) ?? [], pr.GetValue(DatasetName)), FieldMappings = pr.GetValue(Field) ?? [], StorePath = pr.GetValue(StorePath)?.FullName,
-            RunIds = pr.GetValue(Runs) ?? [], Extraction = pr.GetValue(Extraction)!, Voting = voting,
-            JsonOut = pr.GetValue(Json)?.FullName, CsvOut = pr.GetValue(Csv)?.FullName,
+            Dumps = NameDumps(pr.GetValue(Samples) ?? [], pr.GetValue(DatasetName)),
+            FieldMappings = pr.GetValue(Field) ?? [],
+            StorePath = pr.GetValue(StorePath)?.FullName,
+            RunIds = pr.GetValue(Runs) ?? [],
+            Extraction = pr.GetValue(Extraction)!,
+            Voting = voting,
+            JsonOut = pr.GetValue(Json)?.FullName,
+            CsvOut = pr.GetValue(Csv)?.FullName,
         };
         errors.AddRange(request.Validate());
         if (errors.Count > 0) return CommandErrors.Invalid(pr, errors);

@@ -43,10 +43,15 @@ internal static class RunCommand
     {
         var request = new PipelineRequest
         {
-            ModelPath = pr.GetValue(Model)?.FullName, Dataset = pr.GetValue(Dataset) is { } d ? DatasetSpec.Parse(d) : null,
-            RewardModelPath = pr.GetValue(RewardModel)?.FullName, Protocols = [.. (pr.GetValue(Protocols) ?? []).Select(RewardProtocols.Default.Get)],
-            Sampler = Sampling.Read(pr, pr.GetValue(Native.Threads)), Prompt = Prompt.Read(pr), StorePath = pr.GetValue(StorePath)!.FullName,
-            GpuLayers = pr.GetValue(Native.GpuLayers), Voting = new VotingOptions { BootstrapResamples = pr.GetValue(Bootstrap) },
+            ModelPath = pr.GetValue(Model)?.FullName,
+            Dataset = pr.GetValue(Dataset) is { } d ? DatasetSpec.Parse(d) : null,
+            RewardModelPath = pr.GetValue(RewardModel)?.FullName,
+            Protocols = [.. (pr.GetValue(Protocols) ?? []).Select(RewardProtocols.Default.Get)],
+            Sampler = Sampling.Read(pr, pr.GetValue(Native.Threads)),
+            Prompt = Prompt.Read(pr),
+            StorePath = pr.GetValue(StorePath)!.FullName,
+            GpuLayers = pr.GetValue(Native.GpuLayers),
+            Voting = new VotingOptions { BootstrapResamples = pr.GetValue(Bootstrap) },
         };
         if (request.Validate() is { Count: > 0 } errors) return CommandErrors.Invalid(pr, errors);
         Native.Load(pr);

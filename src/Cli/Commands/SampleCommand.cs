@@ -37,9 +37,15 @@ internal static class SampleCommand
         var request = new SampleRequest
         {
             Dataset = DatasetSpec.Parse(pr.GetValue(Dataset)!, DatasetSpec.ParseFieldMap(pr.GetValue(Field) ?? [])),
-            ProblemIds = CommonOptions.SplitIds(pr.GetValue(ProblemIds)), Limit = pr.GetValue(Limit), ModelPath = pr.GetValue(Model)!.FullName,
-            Sampler = Sampling.Read(pr, pr.GetValue(Native.Threads)), Prompt = Prompt.Read(pr), StorePath = pr.GetValue(StorePath)!.FullName,
-            JsonlOut = pr.GetValue(Out)?.FullName, RunName = pr.GetValue(RunName), GpuLayers = pr.GetValue(Native.GpuLayers),
+            ProblemIds = CommonOptions.SplitIds(pr.GetValue(ProblemIds)),
+            Limit = pr.GetValue(Limit),
+            ModelPath = pr.GetValue(Model)!.FullName,
+            Sampler = Sampling.Read(pr, pr.GetValue(Native.Threads)),
+            Prompt = Prompt.Read(pr),
+            StorePath = pr.GetValue(StorePath)!.FullName,
+            JsonlOut = pr.GetValue(Out)?.FullName,
+            RunName = pr.GetValue(RunName),
+            GpuLayers = pr.GetValue(Native.GpuLayers),
         };
         if (request.Validate() is { Count: > 0 } errors) return CommandErrors.Invalid(pr, errors);
         Native.Load(pr);

@@ -30,8 +30,12 @@ internal static class ScoreCommand
     {
         var request = new ScoreRequest
         {
-            StorePath = pr.GetValue(StorePath)!.FullName, RunId = pr.GetValue(RunName), ModelPath = pr.GetValue(RewardModel)!.FullName,
-            Scorer = Scorer.Read(pr, pr.GetValue(Native.Threads)), GpuLayers = pr.GetValue(Native.GpuLayers), ScorerName = pr.GetValue(ScorerName),
+            StorePath = pr.GetValue(StorePath)!.FullName,
+            RunId = pr.GetValue(RunName),
+            ModelPath = pr.GetValue(RewardModel)!.FullName,
+            Scorer = Scorer.Read(pr, pr.GetValue(Native.Threads)),
+            GpuLayers = pr.GetValue(Native.GpuLayers),
+            ScorerName = pr.GetValue(ScorerName),
             ProblemIds = CommonOptions.SplitIds(pr.GetValue(ProblemIds))?.ToHashSet(),
         };
         if (request.Scorer.Validate() is { Count: > 0 } errors) return CommandErrors.Invalid(pr, errors);

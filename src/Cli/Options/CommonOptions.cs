@@ -29,8 +29,10 @@ internal static class CommonOptions
         option.Validators.Add(result =>
         {
             foreach (var value in result.GetValueOrDefault<string[]>() ?? [])
+            {
                 if (!values.Contains(value, StringComparer.OrdinalIgnoreCase))
                     result.AddError($"{option.Name} must be {string.Join(", ", values)}, got '{value}'.");
+            }
         });
         return option;
     }

@@ -39,8 +39,16 @@ internal sealed class SamplingOptionGroup(SamplerOptions defaults) : IOptionGrou
     /// <summary>The options as parsed; <paramref name="threads"/> comes from the native group.</summary>
     public SamplerOptions Read(ParseResult pr, int threads) => defaults with
     {
-        N = pr.GetValue(N), Temperature = pr.GetValue(Temperature), TopK = pr.GetValue(TopK), TopP = pr.GetValue(TopP), MinP = pr.GetValue(MinP),
-        MaxTokens = pr.GetValue(MaxTokens), Parallel = pr.GetValue(Parallel), Seed = pr.GetValue(Seed), StopStrings = pr.GetValue(Stop) ?? [],
-        KvUnified = pr.GetValue(Kv) == "unified", Threads = threads,
+        N = pr.GetValue(N),
+        Temperature = pr.GetValue(Temperature),
+        TopK = pr.GetValue(TopK),
+        TopP = pr.GetValue(TopP),
+        MinP = pr.GetValue(MinP),
+        MaxTokens = pr.GetValue(MaxTokens),
+        Parallel = pr.GetValue(Parallel),
+        Seed = pr.GetValue(Seed),
+        StopStrings = pr.GetValue(Stop) ?? [],
+        KvUnified = pr.GetValue(Kv) == "unified",
+        Threads = threads,
     };
 }

@@ -41,7 +41,9 @@ internal sealed class ScorerOptionGroup : IOptionGroup
                      Protocol, Steps, Batch, BatchTokens, MicroBatchTokens, ContextSize, MaxTokens, ChatTemplate, Llama31SystemTurn, FlashAttention,
                      Tokenizer, OnnxInputIds, OnnxAttentionMask, OnnxOutput, OnnxReadout, OnnxPositiveClass, OnnxCpu,
                  })
+        {
             command.Options.Add(option);
+        }
     }
 
     public ScorerOptions Read(ParseResult pr, int threads)
@@ -49,13 +51,25 @@ internal sealed class ScorerOptionGroup : IOptionGroup
         ScoringNames.TryParseStepSplit(pr.GetValue(Steps)!, out var steps);
         return new ScorerOptions
         {
-            Protocol = Registry.Get(pr.GetValue(Protocol)!), Steps = steps, Batch = pr.GetValue(Batch), BatchTokens = pr.GetValue(BatchTokens),
-            MicroBatchTokens = pr.GetValue(MicroBatchTokens), ContextSize = pr.GetValue(ContextSize), MaxSequenceTokens = pr.GetValue(MaxTokens), Threads = threads,
-            ChatTemplate = pr.GetValue(ChatTemplate), Llama31SystemTurn = ReadSwitch(pr, Llama31SystemTurn), FlashAttention = ReadSwitch(pr, FlashAttention),
+            Protocol = Registry.Get(pr.GetValue(Protocol)!),
+            Steps = steps,
+            Batch = pr.GetValue(Batch),
+            BatchTokens = pr.GetValue(BatchTokens),
+            MicroBatchTokens = pr.GetValue(MicroBatchTokens),
+            ContextSize = pr.GetValue(ContextSize),
+            MaxSequenceTokens = pr.GetValue(MaxTokens),
+            Threads = threads,
+            ChatTemplate = pr.GetValue(ChatTemplate),
+            Llama31SystemTurn = ReadSwitch(pr, Llama31SystemTurn),
+            FlashAttention = ReadSwitch(pr, FlashAttention),
             Onnx = new OnnxScorerOptions
             {
-                TokenizerPath = pr.GetValue(Tokenizer)?.FullName, InputIdsName = pr.GetValue(OnnxInputIds)!, AttentionMaskName = pr.GetValue(OnnxAttentionMask)!,
-                OutputName = pr.GetValue(OnnxOutput)!, PositiveClass = pr.GetValue(OnnxPositiveClass), UseCuda = !pr.GetValue(OnnxCpu),
+                TokenizerPath = pr.GetValue(Tokenizer)?.FullName,
+                InputIdsName = pr.GetValue(OnnxInputIds)!,
+                AttentionMaskName = pr.GetValue(OnnxAttentionMask)!,
+                OutputName = pr.GetValue(OnnxOutput)!,
+                PositiveClass = pr.GetValue(OnnxPositiveClass),
+                UseCuda = !pr.GetValue(OnnxCpu),
                 Readout = pr.GetValue(OnnxReadout) == "step-tags" ? Verifier.Scoring.OnnxReadout.StepTags : Verifier.Scoring.OnnxReadout.Sequence,
             },
         };

@@ -117,10 +117,13 @@ public static class LlamaRuntime
         var package = NativePackages.ForCurrentPlatform(options.Cuda);
         var dir = NativePackages.LibraryDirectory(package);
         if (!Directory.Exists(dir))
+        {
             throw new LlamaException(
                 $"llama.cpp natives for {package.Platform} are not in the cache ({dir}). They are fetched by the build with " +
                 $"'npm pack {package.PackageSpec}': run 'dotnet build{(package.Platform == "linux-x64" ? "" : $" -p:LlamaNativePlatform={package.Platform}")}' with Node.js/npm installed and the npm registry reachable, " +
                 $"or set {LibraryDirectoryVariable} to a folder holding libllama and libggml (for example a CUDA build made with scripts/build-llama-cuda.sh).");
+        }
+
         return dir;
     }
 
@@ -149,8 +152,11 @@ public static class LlamaRuntime
     {
         string[] required = ["llama_memory_seq_cp", "llama_model_load_from_file", "llama_init_from_model", "llama_sampler_chain_init", "llama_vocab_is_eog", "llama_get_memory"];
         foreach (var symbol in required)
+        {
             if (!NativeLibrary.TryGetExport(_llama, symbol, out _))
                 throw new LlamaException($"The libllama loaded does not export {symbol}: it is not llama.cpp v0.5.0 (node-llama-cpp {NativePackages.ExpectedVersion}). Use a build of that release.");
+        }
+
         if (!NativeLibrary.TryGetExport(_ggml, "ggml_backend_load_all_from_path", out _))
             throw new LlamaException("The libggml loaded does not export ggml_backend_load_all_from_path: it is not from llama.cpp v0.5.0.");
     }

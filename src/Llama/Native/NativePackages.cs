@@ -41,13 +41,32 @@ public static class NativePackages
     {
         var arch = RuntimeInformation.ProcessArchitecture;
         string platform;
-        if (OperatingSystem.IsLinux() && arch == Architecture.X64) platform = cuda ? "linux-x64-cuda" : "linux-x64";
-        else if (OperatingSystem.IsLinux() && arch == Architecture.Arm64) platform = "linux-arm64";
-        else if (OperatingSystem.IsWindows() && arch == Architecture.X64) platform = "win-x64";
-        else if (OperatingSystem.IsMacOS() && arch == Architecture.Arm64) platform = "mac-arm64-metal";
-        else if (OperatingSystem.IsMacOS() && arch == Architecture.X64) platform = "mac-x64";
-        else throw new LlamaException($"No prebuilt llama.cpp package is known for {RuntimeInformation.OSDescription} {arch}. " +
+        if (OperatingSystem.IsLinux() && arch == Architecture.X64)
+        {
+            platform = cuda ? "linux-x64-cuda" : "linux-x64";
+        }
+        else if (OperatingSystem.IsLinux() && arch == Architecture.Arm64)
+        {
+            platform = "linux-arm64";
+        }
+        else if (OperatingSystem.IsWindows() && arch == Architecture.X64)
+        {
+            platform = "win-x64";
+        }
+        else if (OperatingSystem.IsMacOS() && arch == Architecture.Arm64)
+        {
+            platform = "mac-arm64-metal";
+        }
+        else if (OperatingSystem.IsMacOS() && arch == Architecture.X64)
+        {
+            platform = "mac-x64";
+        }
+        else
+        {
+            throw new LlamaException($"No prebuilt llama.cpp package is known for {RuntimeInformation.OSDescription} {arch}. " +
                                       $"Build llama.cpp yourself (scripts/build-llama-cuda.sh shows the cmake steps) and set {LlamaRuntime.LibraryDirectoryVariable}.");
+        }
+
         return All.Single(p => p.Platform == platform);
     }
 

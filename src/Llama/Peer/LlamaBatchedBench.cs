@@ -24,8 +24,10 @@ public static class LlamaBatchedBench
             .GroupBy(r => (r.PromptTokens, r.GeneratedTokens, r.Parallel))
             .Select(g => g.First() with
             {
-                PromptSeconds = g.Min(r => r.PromptSeconds), PromptTokensPerSecond = g.Max(r => r.PromptTokensPerSecond),
-                GenerationSeconds = g.Min(r => r.GenerationSeconds), GeneratedTokensPerSecond = g.Max(r => r.GeneratedTokensPerSecond),
+                PromptSeconds = g.Min(r => r.PromptSeconds),
+                PromptTokensPerSecond = g.Max(r => r.PromptTokensPerSecond),
+                GenerationSeconds = g.Min(r => r.GenerationSeconds),
+                GeneratedTokensPerSecond = g.Max(r => r.GeneratedTokensPerSecond),
             })
             .ToList();
 

@@ -66,7 +66,12 @@ public static class RunPipeline
 
         var sample = SampleDataset.Run(new SampleRequest
         {
-            Dataset = dataset, ModelPath = model, Sampler = request.Sampler, Prompt = request.Prompt, StorePath = request.StorePath, GpuLayers = request.GpuLayers,
+            Dataset = dataset,
+            ModelPath = model,
+            Sampler = request.Sampler,
+            Prompt = request.Prompt,
+            StorePath = request.StorePath,
+            GpuLayers = request.GpuLayers,
         }, progress is null ? null : new Relay<SamplingProgress>(p => progress.Report(new PipelineProgress("sampling", p, null))), cancellationToken);
 
         using var store = RunStore.Open(request.StorePath);

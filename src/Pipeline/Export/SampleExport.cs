@@ -34,8 +34,11 @@ public static class SampleExport
                 var p = problems[s.ProblemId];
                 buffer.SetLength(0);
                 using (var json = new Utf8JsonWriter(buffer))
+                {
                     new SampleLine(run.RunId, s.ProblemId, s.Index, p.Question, p.Gold, p.Prompt, s.Text, s.Seed, s.TokenCount, s.FinishReason,
                         s.Milliseconds, s.Label, p.Fields).WriteTo(json, j => { foreach (var c in columns) c.Write(p, s, j); }, names);
+                }
+
                 writer.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
                 count++;
             }

@@ -62,17 +62,23 @@ public static class ReportRuns
                 reports.Add(new DatasetReport($"{run.Dataset} ({run.RunId})", VotingReport.Compute(GradeRun.Load(store, run.RunId, grader), options)));
         }
         if (request.JsonOut is { } json)
+        {
             OutputFiles.Write(json, writer =>
             {
                 CurveJson.Write(writer.BaseStream, reports);
                 return 0;
             });
+        }
+
         if (request.CsvOut is { } csv)
+        {
             OutputFiles.Write(csv, writer =>
             {
                 CurveCsv.Write(writer, reports);
                 return 0;
             });
+        }
+
         return new ReportRunsResult(reports);
     }
 }

@@ -1,5 +1,5 @@
-using BestOfN.Llama.Gguf;
 using BestOfN.Llama;
+using BestOfN.Llama.Gguf;
 using BestOfN.Sampler.Sampling;
 
 namespace BestOfN.Sampler.Bench;
@@ -39,8 +39,15 @@ public static class SamplerBenchmark
     /// <summary>The model benchmarks use when none is given: llama-architecture, ~35M parameters, F16, 8k vocabulary.</summary>
     public static readonly TinyLlamaSpec BenchModelSpec = new()
     {
-        EmbeddingSize = 512, Layers = 8, Heads = 8, KvHeads = 8, FeedForwardSize = 1536, ContextLength = 32768,
-        FillerPieces = 7600, TensorType = GgufWriter.TensorType.F16, Seed = 42,
+        EmbeddingSize = 512,
+        Layers = 8,
+        Heads = 8,
+        KvHeads = 8,
+        FeedForwardSize = 1536,
+        ContextLength = 32768,
+        FillerPieces = 7600,
+        TensorType = GgufWriter.TensorType.F16,
+        Seed = 42,
     };
 
     public static IEnumerable<SamplerBenchRow> Run(LlamaModel model, SamplerBenchOptions options)
@@ -54,16 +61,27 @@ public static class SamplerBenchmark
         var prompt = new PreparedPrompt("bench", "", tokens);
 
         foreach (var kv in options.KvUnified)
+        {
             foreach (var parallel in options.Parallel)
                 yield return Measure(model, prompt, options, parallel, kv);
+        }
     }
 
     private static SamplerBenchRow Measure(LlamaModel model, PreparedPrompt prompt, SamplerBenchOptions options, int parallel, bool kvUnified)
     {
         var sampler = new SamplerOptions
         {
-            N = parallel, Parallel = parallel, MaxTokens = options.GeneratedTokens, Temperature = options.Chain.Temperature, TopK = options.Chain.TopK, TopP = options.Chain.TopP, MinP = options.Chain.MinP,
-            Threads = options.Threads, KvUnified = kvUnified, IgnoreEndOfGeneration = true, Seed = 1,
+            N = parallel,
+            Parallel = parallel,
+            MaxTokens = options.GeneratedTokens,
+            Temperature = options.Chain.Temperature,
+            TopK = options.Chain.TopK,
+            TopP = options.Chain.TopP,
+            MinP = options.Chain.MinP,
+            Threads = options.Threads,
+            KvUnified = kvUnified,
+            IgnoreEndOfGeneration = true,
+            Seed = 1,
         };
         using var s = new BatchedSampler(model, sampler, prompt.Tokens.Length);
         // The first pass over a fresh context pays for graph and buffer allocation, which a real run pays once per

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
-using BestOfN.Problems;
 using BestOfN.Llama;
+using BestOfN.Problems;
 using BestOfN.Sampler.Sampling;
 
 namespace BestOfN.Sampler.Prompting;

@@ -40,8 +40,11 @@ public sealed class JsonlSampleSink : ISampleSink, IDisposable
         {
             if (!set.Add(sample.Index)) continue;
             using (var json = new Utf8JsonWriter(buffer))
+            {
                 new SampleLine(_runId, sample.ProblemId, sample.Index, problem.Question, problem.GoldAnswer, prompt.Text, sample.Text, sample.Seed,
                     sample.TokenCount, sample.FinishReason.ToString().ToLowerInvariant(), sample.Milliseconds, null, problem.Fields).WriteTo(json);
+            }
+
             buffer.WriteByte((byte)'\n');
         }
         // One write and one flush per wave: a crash leaves whole waves plus at most one torn line, dropped on reopen.

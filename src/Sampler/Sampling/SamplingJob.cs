@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using BestOfN.Problems;
 using BestOfN.Llama;
+using BestOfN.Problems;
 using BestOfN.Sampler.Prompting;
 
 namespace BestOfN.Sampler.Sampling;

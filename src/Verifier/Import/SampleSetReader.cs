@@ -171,6 +171,7 @@ public static class SampleSetReader
 
         string? gold = null;
         if (map.Gold is not null && root.TryGetProperty(map.Gold, out var goldValue))
+        {
             gold = goldValue.ValueKind switch
             {
                 JsonValueKind.String => goldValue.GetString(),
@@ -178,15 +179,18 @@ public static class SampleSetReader
                 JsonValueKind.Null => null,
                 var kind => throw new FormatException($"'{map.Gold}' must be a string or a number, got {kind}"),
             };
+        }
 
         var id = position.ToString(CultureInfo.InvariantCulture);
         if (map.Id is not null && root.TryGetProperty(map.Id, out var idValue))
+        {
             id = idValue.ValueKind switch
             {
                 JsonValueKind.String when idValue.GetString()!.Length > 0 => idValue.GetString()!,
                 JsonValueKind.Number => idValue.GetRawText(),
                 var kind => throw new FormatException($"'{map.Id}' must be a non-empty string or a number, got {kind}"),
             };
+        }
 
         var fields = JsonFields.Scalars(root, [map.Id, map.Prompt, map.Gold, map.Answers, map.Labels, map.Scores, labelField]);
         return new ImportedProblem(lineNumber, id, prompt, gold, answers, labels, scores, fields);

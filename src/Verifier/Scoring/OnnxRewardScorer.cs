@@ -132,11 +132,14 @@ public sealed class OnnxRewardScorer : IRewardScorer
         var ids = new DenseTensor<long>([rows.Count, width]);
         var mask = new DenseTensor<long>([rows.Count, width]);
         for (var b = 0; b < rows.Count; b++)
+        {
             for (var t = 0; t < rows[b].Ids.Length; t++)
             {
                 ids[b, t] = rows[b].Ids[t];
                 mask[b, t] = 1;
             }
+        }
+
         var inputs = new List<NamedOnnxValue> { NamedOnnxValue.CreateFromTensor(_options.Onnx.InputIdsName, ids) };
         if (_options.Onnx.AttentionMaskName.Length > 0) inputs.Add(NamedOnnxValue.CreateFromTensor(_options.Onnx.AttentionMaskName, mask));
         using var outputs = _session.Run(inputs, [_options.Onnx.OutputName]);

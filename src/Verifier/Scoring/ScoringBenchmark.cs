@@ -2,8 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using BestOfN.Llama.Peer;
 using BestOfN.Llama;
+using BestOfN.Llama.Peer;
 
 namespace BestOfN.Verifier.Scoring;
 
@@ -53,9 +53,17 @@ public static class ScoringBenchmark
         var longest = options.PromptTokens + options.AnswerTokens + 64;
         return new ScorerOptions
         {
-            Protocol = RewardProtocols.MathShepherd, GoodToken = good, BadToken = bad, StepTag = tag, Batch = batch, Threads = options.Threads,
-            BatchTokens = options.BatchTokens, MicroBatchTokens = options.MicroBatchTokens, FlashAttention = options.FlashAttention,
-            MaxSequenceTokens = longest, ContextSize = Math.Max(longest, options.PromptTokens + batch * (options.AnswerTokens + 64)),
+            Protocol = RewardProtocols.MathShepherd,
+            GoodToken = good,
+            BadToken = bad,
+            StepTag = tag,
+            Batch = batch,
+            Threads = options.Threads,
+            BatchTokens = options.BatchTokens,
+            MicroBatchTokens = options.MicroBatchTokens,
+            FlashAttention = options.FlashAttention,
+            MaxSequenceTokens = longest,
+            ContextSize = Math.Max(longest, options.PromptTokens + batch * (options.AnswerTokens + 64)),
         };
     }
 
@@ -114,9 +122,14 @@ public static class ScoringBenchmark
         bool Pair(string g, string b) => model.Tokenize($"{g} {b}", addSpecial: false, parseSpecial: false).Length == 2;
         bool One(string w) => model.Tokenize(w, addSpecial: false, parseSpecial: false).Length == 1;
         foreach (var tag in candidates.Where(One))
+        {
             foreach (var good in candidates.Where(c => c != tag))
+            {
                 foreach (var bad in candidates.Where(c => c != tag && c != good))
                     if (Pair(good, bad)) return (good, bad, tag);
+            }
+        }
+
         throw new ScoringProtocolException($"No single-token verdict/tag words found in {Path.GetFileName(model.Path)}'s vocabulary for the benchmark.");
     }
 

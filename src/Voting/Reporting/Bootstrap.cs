@@ -1,6 +1,6 @@
 using System.Numerics;
-using BestOfN.Voting.Metrics;
 using System.Runtime.CompilerServices;
+using BestOfN.Voting.Metrics;
 
 namespace BestOfN.Voting.Reporting;
 

@@ -72,9 +72,18 @@ internal sealed class PreparedProblem
             }
             if (hasPrm)
             {
-                if (s.PrmStepScores is not { } steps) errors.Add($"problem '{id}' sample {i}: no PRM step scores, while other samples have them");
-                else if (steps.Count == 0) errors.Add($"problem '{id}' sample {i}: the PRM step score list is empty");
-                else if (!AllFiniteAndNonNegative(steps)) errors.Add($"problem '{id}' sample {i}: a PRM step score is negative or not finite (step scores are probabilities)");
+                if (s.PrmStepScores is not { } steps)
+                {
+                    errors.Add($"problem '{id}' sample {i}: no PRM step scores, while other samples have them");
+                }
+                else if (steps.Count == 0)
+                {
+                    errors.Add($"problem '{id}' sample {i}: the PRM step score list is empty");
+                }
+                else if (!AllFiniteAndNonNegative(steps))
+                {
+                    errors.Add($"problem '{id}' sample {i}: a PRM step score is negative or not finite (step scores are probabilities)");
+                }
                 else
                 {
                     PrmAggregations.RankingKeys(steps, keyScratch);

@@ -26,7 +26,8 @@ public class RunIdentityTests
         Assert.Equal("""{"bad":"-","chat_template":null,"good":"\u002B","llama31_system_turn":null,"max_tokens":4096,"model_sha256":"abc","onnx":null,"protocol":"math-shepherd","step_tag":"\u043A\u0438","steps":null}""", shepherd);
         var onnx = RunIdentity.ScorerConfigJson("abc", new ScorerOptions
         {
-            Protocol = RewardProtocols.Onnx, Onnx = new OnnxScorerOptions { TokenizerPath = "vocab.txt", Readout = OnnxReadout.StepTags },
+            Protocol = RewardProtocols.Onnx,
+            Onnx = new OnnxScorerOptions { TokenizerPath = "vocab.txt", Readout = OnnxReadout.StepTags },
         }, _ => "tok");
         Assert.Contains("\"protocol\":\"onnx-steps\"", onnx);
         Assert.Contains("\"tokenizer_sha256\":\"tok\"", onnx);

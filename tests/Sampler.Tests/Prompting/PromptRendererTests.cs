@@ -1,5 +1,5 @@
-using BestOfN.Problems;
 using BestOfN.Llama;
+using BestOfN.Problems;
 using BestOfN.Sampler.Prompting;
 
 namespace BestOfN.Sampler.Tests.Prompting;

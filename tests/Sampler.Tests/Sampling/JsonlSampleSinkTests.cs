@@ -1,6 +1,6 @@
 using System.Text.Json;
-using BestOfN.Problems;
 using BestOfN.Llama;
+using BestOfN.Problems;
 using BestOfN.Sampler.Prompting;
 using BestOfN.Sampler.Sampling;
 

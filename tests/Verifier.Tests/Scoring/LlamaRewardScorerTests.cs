@@ -12,7 +12,14 @@ public class LlamaRewardScorerTests
 
     private static ScorerOptions Small(IRewardProtocol protocol) => new()
     {
-        Protocol = protocol, Batch = 3, BatchTokens = 24, MicroBatchTokens = 16, ContextSize = 2048, MaxSequenceTokens = 1024, Threads = 2, FlashAttention = Flash,
+        Protocol = protocol,
+        Batch = 3,
+        BatchTokens = 24,
+        MicroBatchTokens = 16,
+        ContextSize = 2048,
+        MaxSequenceTokens = 1024,
+        Threads = 2,
+        FlashAttention = Flash,
     };
 
     private static ChatVerdictEncoder Encoder(LlamaModel model, ScorerOptions options) =>

@@ -1,6 +1,6 @@
 using BestOfN.Llama;
-using BestOfN.Verifier.Scoring;
 using BestOfN.TestSupport.Onnx;
+using BestOfN.Verifier.Scoring;
 
 namespace BestOfN.Verifier.Tests.Scoring;
 
@@ -26,7 +26,9 @@ public class OnnxRewardScorerTests
 
     private static ScorerOptions Options(string tokenizer, OnnxReadout readout, int batch) => new()
     {
-        Protocol = RewardProtocols.Onnx, Batch = batch, Threads = 1,
+        Protocol = RewardProtocols.Onnx,
+        Batch = batch,
+        Threads = 1,
         Onnx = new OnnxScorerOptions { TokenizerPath = tokenizer, Readout = readout, OutputName = readout == OnnxReadout.Sequence ? "logits" : "token_logits" },
     };
 

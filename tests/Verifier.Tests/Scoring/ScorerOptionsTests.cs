@@ -33,7 +33,14 @@ public class ScorerOptionsTests
     {
         var o = new ScorerOptions
         {
-            Protocol = RewardProtocols.Onnx, Batch = 0, BatchTokens = 0, MaxSequenceTokens = 100, ContextSize = 50, Threads = -1, GoodToken = "x", BadToken = "x",
+            Protocol = RewardProtocols.Onnx,
+            Batch = 0,
+            BatchTokens = 0,
+            MaxSequenceTokens = 100,
+            ContextSize = 50,
+            Threads = -1,
+            GoodToken = "x",
+            BadToken = "x",
             Onnx = new OnnxScorerOptions { OutputName = " ", PositiveClass = -1 },
         };
         var errors = o.Validate();

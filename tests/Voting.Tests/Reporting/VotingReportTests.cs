@@ -1,7 +1,7 @@
 using BestOfN.Voting.Metrics;
 using BestOfN.Voting.Reporting;
-using BestOfN.Voting.Synthetic;
 using BestOfN.Voting.Samples;
+using BestOfN.Voting.Synthetic;
 using static BestOfN.Voting.Tests.Fixture;
 
 namespace BestOfN.Voting.Tests.Reporting;
