@@ -33,5 +33,18 @@ public static class Program
         return Task.FromResult(ExitCodes.UnusableInput);
     }
 
-    public static Task<int> Main(string[] args) => InvokeAsync(args);
+    /// <summary>Cancelled by the first Ctrl-C or SIGTERM of a real process; never in process (tests).</summary>
+    internal static CancellationToken Interruption { get; private set; }
+
+    /// <summary>The command line as typed, for "resume with" hints; null in process.</summary>
+    internal static string? CommandLine { get; private set; }
+
+    public static async Task<int> Main(string[] args)
+    {
+        using var signals = new SignalCancellation(Console.Error);
+        Interruption = signals.Token;
+        CommandLine = "bestofn " + string.Join(' ', args.Select(a => a.Length > 0 && a.All(c => char.IsLetterOrDigit(c) || "-_./:=,@+".Contains(c)) ? a : $"'{a.Replace("'", "'\\''")}'"));
+        // The signals are ours (SignalCancellation), so System.CommandLine must not kill the process on its own timeout.
+        return await InvokeAsync(args, new InvocationConfiguration { ProcessTerminationTimeout = null });
+    }
 }

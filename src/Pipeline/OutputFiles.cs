@@ -6,13 +6,13 @@ namespace BestOfN.Pipeline;
 /// </summary>
 public static class OutputFiles
 {
-    /// <summary>Throws when <paramref name="output"/> is one of the <paramref name="inputs"/> (symbolic links resolved).</summary>
+    /// <summary>Throws when <paramref name="output"/> is one of the <paramref name="inputs"/>: the same path, a symbolic link to it, or a hard link.</summary>
     public static void EnsureNotAnInput(string output, string option, params string?[] inputs)
     {
         var target = Resolve(output);
         foreach (var input in inputs)
         {
-            if (input is not null && string.Equals(target, Resolve(input), StringComparison.Ordinal))
+            if (input is not null && (string.Equals(target, Resolve(input), StringComparison.Ordinal) || SameFile(target, input)))
                 throw new ArgumentException($"{option} {output} is a file this command reads ({input}); choose another output file.");
         }
     }
@@ -35,6 +35,32 @@ public static class OutputFiles
         finally
         {
             File.Delete(temporary);
+        }
+    }
+
+    /// <summary>
+    /// Whether two existing paths name one file (hard links included). .NET has no inode API, but its exclusive open takes a lock on
+    /// the file itself (flock on Unix, a share mode on Windows), so a second exclusive open of the same file fails whatever its name.
+    /// </summary>
+    private static bool SameFile(string a, string b)
+    {
+        if (!File.Exists(a) || !File.Exists(b)) return false;
+        try
+        {
+            using var first = new FileStream(a, FileMode.Open, FileAccess.Read, FileShare.None);
+            try
+            {
+                using var second = new FileStream(b, FileMode.Open, FileAccess.Read, FileShare.None);
+                return false;
+            }
+            catch (IOException)
+            {
+                return true;
+            }
+        }
+        catch (IOException)
+        {
+            return false; // held by another process: nothing can be told from the lock
         }
     }
 

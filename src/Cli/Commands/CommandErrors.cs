@@ -18,6 +18,9 @@ internal static class ExitCodes
 
     /// <summary>The input cannot be used: bad options, files, datasets, stores or models.</summary>
     public const int UnusableInput = 2;
+
+    /// <summary>Stopped by Ctrl-C or SIGTERM: finished work is stored, and rerunning the command resumes (128 + SIGINT, as shells report it).</summary>
+    public const int Interrupted = 130;
 }
 
 /// <summary>The one error helper: every command's action runs inside it, so a failure is one clear line, never a stack trace.</summary>
@@ -29,6 +32,11 @@ internal static class CommandErrors
         try
         {
             return Task.FromResult(action());
+        }
+        catch (OperationCanceledException) when (Program.Interruption.IsCancellationRequested)
+        {
+            pr.InvocationConfiguration.Error.WriteLine($"interrupted: finished work is stored; resume with: {Program.CommandLine ?? "the same command"}");
+            return Task.FromResult(ExitCodes.Interrupted);
         }
         catch (Exception e)
         {
@@ -43,7 +51,11 @@ internal static class CommandErrors
     public static Command WithAction(this Command command, Func<ParseResult, CancellationToken, int> action, params IOptionGroup[] groups)
     {
         foreach (var group in groups) group.AddTo(command);
-        command.SetAction((pr, ct) => Run(pr, () => action(pr, ct)));
+        command.SetAction((pr, ct) => Run(pr, () =>
+        {
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, Program.Interruption);
+            return action(pr, linked.Token);
+        }));
         return command;
     }
 

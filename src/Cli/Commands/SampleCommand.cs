@@ -51,6 +51,6 @@ internal static class SampleCommand
         Native.Load(pr);
         var result = ProgressDisplays.Sampling("sampling", pr.InvocationConfiguration.Error, progress => SampleDataset.Run(request, progress, ct));
         ResultLines.Write(pr.InvocationConfiguration.Output, result);
-        return ExitCodes.Ok;
+        return ResultLines.ExitCode(result.Summary.Interrupted);
     }
 }

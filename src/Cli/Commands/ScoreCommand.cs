@@ -42,6 +42,6 @@ internal static class ScoreCommand
         Native.Load(pr);
         var result = ProgressDisplays.Scoring("scoring", pr.InvocationConfiguration.Error, progress => ScoreRun.Run(request, progress, ct));
         ResultLines.Write(pr.InvocationConfiguration.Output, result);
-        return ExitCodes.Ok;
+        return ResultLines.ExitCode(result.Summary.Interrupted);
     }
 }

@@ -7,6 +7,9 @@ namespace BestOfN.Cli.Printing;
 /// <summary>The lines a use case's result prints as, shared by the commands that run it.</summary>
 internal static class ResultLines
 {
+    /// <summary>The exit code of a use case that may have been interrupted.</summary>
+    public static int ExitCode(bool interrupted) => interrupted ? Commands.ExitCodes.Interrupted : Commands.ExitCodes.Ok;
+
     public static void Write(TextWriter output, SampleResult result)
     {
         var s = result.Summary;
@@ -14,6 +17,7 @@ internal static class ResultLines
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"done: {s.SamplesDrawn} samples drawn, {s.SamplesSkipped} already stored, {s.TokensGenerated} tokens in {s.Elapsed.TotalSeconds:F1} s " +
             $"({s.TokensGenerated / Math.Max(s.Elapsed.TotalSeconds, 1e-9):F0} tok/s); prompt tokens prefilled: {s.PromptTokensPrefilled} (once per problem)"));
+        if (s.Interrupted) Interrupted(output, $"{result.Stored?.ToString(CultureInfo.InvariantCulture) ?? "every finished wave's"} samples of run {result.RunId} are stored; the wave in flight was dropped");
     }
 
     public static void Write(TextWriter output, ScoreResult result)
@@ -25,5 +29,9 @@ internal static class ResultLines
             $"done: {s.AnswersScored} answers scored, {s.AnswersSkipped} already stored, {s.TokensScored} tokens in {s.Elapsed.TotalSeconds:F1} s " +
             $"({s.AnswersScored / seconds:F1} answers/s, {s.TokensScored / seconds:F0} scored tok/s); shared prefix tokens prefilled: {s.PrefixTokensPrefilled} (once per problem)"));
         output.WriteLine("statuses: " + string.Join(", ", s.Statuses.Select(x => $"{x.Key.Name()} {x.Value}")));
+        if (s.Interrupted) Interrupted(output, $"{result.Stored} answers of run {result.RunId} have scores of {result.ScorerId}; the batch in flight was dropped");
     }
+
+    private static void Interrupted(TextWriter output, string stored) =>
+        output.WriteLine($"interrupted: {stored}. Resume with: {Program.CommandLine ?? "the same command"}");
 }

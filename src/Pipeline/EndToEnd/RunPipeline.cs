@@ -74,6 +74,7 @@ public static class RunPipeline
             GpuLayers = request.GpuLayers,
         }, progress is null ? null : new Relay<SamplingProgress>(p => progress.Report(new PipelineProgress("sampling", p, null))), cancellationToken);
 
+        cancellationToken.ThrowIfCancellationRequested();
         using var store = RunStore.Open(request.StorePath);
         var run = StoredRuns.Select(store, sample.RunId);
         var scores = new List<ScoreResult>();
@@ -84,6 +85,7 @@ public static class RunPipeline
                 var stage = $"scoring ({protocol.Name})";
                 scores.Add(ScoreRun.Run(store, run, new ScoreRequest { StorePath = store.Path, ModelPath = rewardModel, Scorer = request.Scorer(protocol), GpuLayers = request.GpuLayers },
                     progress is null ? null : new Relay<ScoringProgress>(p => progress.Report(new PipelineProgress(stage, null, p))), cancellationToken));
+                cancellationToken.ThrowIfCancellationRequested();
             }
         }
         var report = VotingReport.Compute(GradeRun.Load(store, run.RunId, Graders.ForExtraction(PipelineDefaults.Extraction)), request.Voting);

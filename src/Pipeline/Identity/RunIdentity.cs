@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.Globalization;
 using System.Text.Json;
 using BestOfN.Sampler.Prompting;
 using BestOfN.Sampler.Sampling;
@@ -38,6 +39,17 @@ public static class RunIdentity
         };
         return JsonSerializer.Serialize(config);
     }
+
+    /// <summary>
+    /// The settings that change a sample's bits but not what the run is: llama.cpp's results depend slightly on which sequences are
+    /// decoded together, on the thread count and on the native build. A run keeps the ones it was started with.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> SamplingSettings(SamplerOptions sampler, string natives) => new SortedDictionary<string, string>
+    {
+        ["parallel"] = sampler.Parallel.ToString(CultureInfo.InvariantCulture),
+        ["threads"] = (sampler.Threads > 0 ? sampler.Threads : Environment.ProcessorCount).ToString(CultureInfo.InvariantCulture),
+        ["natives"] = natives,
+    };
 
     /// <summary>
     /// The configuration of a scoring: the shared keys (null where the protocol does not use one), then the protocol's own.

@@ -20,6 +20,6 @@ public sealed class RunStoreSink(RunStore store, string runId, IReadOnlyList<Pro
         : new Dictionary<string, string>(problem.Fields) { [SampleGrading.AlternativeGoldsField] = System.Text.Json.JsonSerializer.Serialize(problem.AlternativeGolds) };
 
     public void SaveWave(Wave wave) =>
-        store.SaveSamples(wave.Samples.Select(s => new StoredSample(runId, s.ProblemId, s.Index, s.Seed, s.Text, s.TokenCount,
-            s.FinishReason.ToString().ToLowerInvariant(), s.StopString, s.Milliseconds, Label: null)));
+        store.SaveWave(wave.Samples.Select(s => new StoredSample(runId, s.ProblemId, s.Index, s.Seed, s.Text, s.TokenCount,
+            s.FinishReason.ToString().ToLowerInvariant(), s.StopString, s.Milliseconds, Label: null)).ToList());
 }

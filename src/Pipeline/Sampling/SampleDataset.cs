@@ -38,7 +38,9 @@ public sealed record SampleRequest
 }
 
 /// <param name="Destination">The store or JSONL file the samples are in.</param>
-public sealed record SampleResult(string RunId, string Destination, int Problems, int N, string ModelName, string ModelDescription, SamplingSummary Summary);
+/// <param name="Stored">Samples of the run in the store once this invocation ended; null for a JSONL file.</param>
+public sealed record SampleResult(string RunId, string Destination, int Problems, int N, string ModelName, string ModelDescription, SamplingSummary Summary,
+    long? Stored = null);
 
 /// <summary>Samples N solutions per problem of a dataset into the run store (or a JSONL file); a rerun resumes. llama.cpp must be loaded.</summary>
 public static class SampleDataset
@@ -55,9 +57,12 @@ public static class SampleDataset
         var config = RunIdentity.SamplingConfigJson(modelHash, request.Dataset.Name, request.Prompt, request.Sampler);
         var runId = request.RunName ?? RunIdentity.RunIdFor(config);
         store?.EnsureRun(new RunInfo(runId, "sample", request.Dataset.Name, Path.GetFullPath(request.ModelPath), modelHash, config, DateTimeOffset.UtcNow));
+        using var runLock = store is null ? null : RunSettingsGuard.Lock(store.Path, runId);
+        if (store is not null) RunSettingsGuard.Check(store, runId, request.Sampler);
         using var jsonlSink = request.JsonlOut is null ? null : new JsonlSampleSink(Path.GetFullPath(request.JsonlOut), runId);
         ISampleSink sink = jsonlSink ?? (ISampleSink)new RunStoreSink(store!, runId, problems);
         var summary = SamplingJob.Run(model, problems, renderer, request.Sampler, sink, progress, cancellationToken);
-        return new SampleResult(runId, store?.Path ?? jsonlSink!.Path, problems.Count, request.Sampler.N, Path.GetFileName(request.ModelPath), model.Description, summary);
+        return new SampleResult(runId, store?.Path ?? jsonlSink!.Path, problems.Count, request.Sampler.N, Path.GetFileName(request.ModelPath), model.Description, summary,
+            store?.SampleCount(runId));
     }
 }

@@ -26,7 +26,8 @@ public sealed record ScoreRequest
     public IReadOnlySet<string>? ProblemIds { get; init; }
 }
 
-public sealed record ScoreResult(string RunId, string ScorerId, string StorePath, string ModelName, string Protocol, int Batch, ScoringSummary Summary);
+/// <param name="Stored">Answers of the run with this scorer's scores once this invocation ended.</param>
+public sealed record ScoreResult(string RunId, string ScorerId, string StorePath, string ModelName, string Protocol, int Batch, ScoringSummary Summary, long Stored);
 
 /// <summary>Scores a run's stored samples with a reward model, every step score kept; a rerun resumes. llama.cpp must be loaded.</summary>
 public static class ScoreRun
@@ -52,6 +53,7 @@ public static class ScoreRun
         store.EnsureScorer(new ScorerInfo(run.RunId, scorerId, protocol.Name, protocol.ScoresSteps(options), Path.GetFullPath(request.ModelPath), sha, config,
             JsonSerializer.Serialize(manifest), DateTimeOffset.UtcNow));
         var summary = ScoringJob.Run(scorer, new RunStoreScoreStore(store, run.RunId, scorerId, request.ProblemIds), progress, cancellationToken: cancellationToken);
-        return new ScoreResult(run.RunId, scorerId, store.Path, Path.GetFileName(request.ModelPath), protocol.Name, options.Batch, summary);
+        return new ScoreResult(run.RunId, scorerId, store.Path, Path.GetFileName(request.ModelPath), protocol.Name, options.Batch, summary,
+            store.ScoreCount(run.RunId, scorerId));
     }
 }

@@ -27,6 +27,9 @@ public sealed class JsonlSampleSink : ISampleSink, IDisposable
 
     public string Path { get; }
 
+    /// <summary>How every line this sink writes begins.</summary>
+    private static ReadOnlySpan<byte> TornLinePrefix => "{\"run_id\":"u8;
+
     public IReadOnlySet<int> StoredIndices(string problemId) => _stored.TryGetValue(problemId, out var set) ? set : new HashSet<int>();
 
     public void SaveProblem(Problem problem, PreparedPrompt prompt) => _problems[problem.Id] = (problem, prompt);
@@ -86,6 +89,10 @@ public sealed class JsonlSampleSink : ISampleSink, IDisposable
             line.Clear();
             complete = position;
         }
+        // A tail without its newline is a line this sink was writing when the process died, dropped on reopen; anything else means
+        // the file is not ours, and it is left as it is.
+        if (line.Count > 0 && !line.ToArray().AsSpan().StartsWith(TornLinePrefix))
+            throw new DatasetException(Path, lineNo + 1, null, "is not a sample line this sink wrote (and the file does not end with a newline); write samples to a new file");
         return complete;
     }
 

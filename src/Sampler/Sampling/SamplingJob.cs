@@ -12,9 +12,16 @@ public readonly record struct SamplingProgress(
 
 /// <param name="SamplesDrawn">Samples drawn by this invocation (not those found already stored).</param>
 /// <param name="SamplesSkipped">Samples that were already stored and were not drawn again.</param>
-public sealed record SamplingSummary(int Problems, long SamplesDrawn, long SamplesSkipped, long TokensGenerated, long PromptTokensPrefilled, TimeSpan Elapsed);
+/// <param name="Interrupted">The run was cancelled: the wave in flight was dropped, every finished wave is stored.</param>
+public sealed record SamplingSummary(int Problems, long SamplesDrawn, long SamplesSkipped, long TokensGenerated, long PromptTokensPrefilled, TimeSpan Elapsed,
+    bool Interrupted = false);
 
-/// <summary>Samples N solutions per problem into a sink, resuming whatever the sink already holds.</summary>
+/// <summary>
+/// Samples N solutions per problem into a sink, resuming whatever the sink already holds. Samples are drawn in waves of
+/// <see cref="SamplerOptions.Parallel"/> consecutive indices, [wP, (w+1)P), the same waves whatever N is: llama.cpp's results depend
+/// slightly on which sequences are decoded together, so a wave cut short by a smaller N is drawn again whole when N grows, and
+/// <c>--n 9</c> then <c>--n 16</c> stores what <c>--n 16</c> stores.
+/// </summary>
 public static class SamplingJob
 {
     public static SamplingSummary Run(LlamaModel model, IReadOnlyList<Problem> problems, PromptRenderer renderer, SamplerOptions options,
@@ -24,7 +31,7 @@ public static class SamplingJob
         options = options with { StopStrings = options.StopStrings.Concat(renderer.FormatStopStrings).Distinct().ToList() };
         options.ThrowIfInvalid();
         var prompts = problems.Select(renderer.Prepare).ToList();
-        var work = prompts.Select(p => (Prompt: p, Missing: Missing(sink.StoredIndices(p.ProblemId), options.N))).ToList();
+        var work = prompts.Select(p => (Prompt: p, Missing: ToDraw(sink.StoredIndices(p.ProblemId), options.N, options.Parallel))).ToList();
         var samplesTotal = (long)problems.Count * options.N;
         var skipped = samplesTotal - work.Sum(w => (long)w.Missing.Count);
         long samplesDone = skipped, tokens = 0, prefilled = 0, drawn = 0;
@@ -39,6 +46,19 @@ public static class SamplingJob
 
         using var sampler = new BatchedSampler(model, options, todo.Max(w => w.Prompt.Tokens.Length));
         var lastReport = clock.Elapsed;
+        var interrupted = false;
+        try
+        {
+            Draw();
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            interrupted = true;
+        }
+        return new SamplingSummary(problems.Count, drawn, skipped, sampler.TokensGenerated, sampler.PromptTokensPrefilled, clock.Elapsed, interrupted);
+
+        void Draw()
+        {
         foreach (var (prompt, missing) in todo)
         {
             var tokensBefore = tokens;
@@ -62,9 +82,23 @@ public static class SamplingJob
             problemsDone++;
             Report();
         }
-        return new SamplingSummary(problems.Count, drawn, skipped, sampler.TokensGenerated, sampler.PromptTokensPrefilled, clock.Elapsed);
+        }
     }
 
-    private static List<int> Missing(IReadOnlySet<int> stored, int n) =>
-        Enumerable.Range(0, n).Where(i => !stored.Contains(i)).ToList();
+    /// <summary>The indices to draw: every wave [wP, min((w+1)P, n)) that is not wholly stored, drawn whole.</summary>
+    public static List<int> ToDraw(IReadOnlySet<int> stored, int n, int parallel)
+    {
+        var draw = new List<int>();
+        for (var start = 0; start < n; start += parallel)
+        {
+            var end = Math.Min(start + parallel, n);
+            for (var i = start; i < end; i++)
+            {
+                if (stored.Contains(i)) continue;
+                for (var j = start; j < end; j++) draw.Add(j);
+                break;
+            }
+        }
+        return draw;
+    }
 }

@@ -27,8 +27,9 @@ public readonly record struct ScoringProgress(
 
 /// <param name="AnswersScored">Answers scored by this invocation (not those found already stored).</param>
 /// <param name="TokensScored">Tokens run through the model: each shared prefix once, plus every answer's own tokens.</param>
+/// <param name="Interrupted">The run was cancelled: the batch in flight was dropped, every finished batch is stored.</param>
 public sealed record ScoringSummary(int Problems, long AnswersScored, long AnswersSkipped, long TokensScored, long PrefixTokensPrefilled,
-    IReadOnlyDictionary<ScoreStatus, long> Statuses, TimeSpan Elapsed);
+    IReadOnlyDictionary<ScoreStatus, long> Statuses, TimeSpan Elapsed, bool Interrupted = false);
 
 /// <summary>A reward model that cannot be used with the protocol asked for (a verdict that is not one token, a template that hides it).</summary>
 public sealed class ScoringProtocolException(string message) : Exception(message);

@@ -43,6 +43,20 @@ public static class ScoringJob
             scorer.TokensScored - tokensBefore, time.GetElapsedTime(start)));
 
         Report();
+        var interrupted = false;
+        try
+        {
+            ScoreAll();
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            interrupted = true;
+        }
+        return new ScoringSummary(problems.Count, scored, skipped, scorer.TokensScored - tokensBefore, scorer.PrefixTokensPrefilled - prefixBefore,
+            statuses, time.GetElapsedTime(start), interrupted);
+
+        void ScoreAll()
+        {
         foreach (var problem in work.Where(p => p.Answers.Count > 0))
         {
             foreach (var batch in scorer.Score(problem, cancellationToken))
@@ -56,7 +70,6 @@ public static class ScoringJob
             problemsDone++;
             Report();
         }
-        return new ScoringSummary(problems.Count, scored, skipped, scorer.TokensScored - tokensBefore, scorer.PrefixTokensPrefilled - prefixBefore,
-            statuses, time.GetElapsedTime(start));
+        }
     }
 }

@@ -1,4 +1,4 @@
-namespace BestOfN.Cli.Tests.Commands;
+namespace BestOfN.Cli.Tests.Reliability;
 
 /// <summary>No command writes over a file it reads, and an output file appears whole or not at all.</summary>
 public class OutputSafetyTests
@@ -6,7 +6,7 @@ public class OutputSafetyTests
     private static (string Db, string Dir) ImportedStore()
     {
         var dir = CliRunner.TempDir();
-        var file = ImportCommandTests.WriteFile(dir, "set.jsonl", ImportCommandTests.RlhflowFixture);
+        var file = Commands.ImportCommandTests.WriteFile(dir, "set.jsonl", Commands.ImportCommandTests.RlhflowFixture);
         var db = Path.Combine(dir, "runs.db");
         Assert.Equal(0, CliRunner.Run("import", "--format", "rlhflow", file, "--store", db).ExitCode);
         return (db, dir);
@@ -54,5 +54,20 @@ public class OutputSafetyTests
 
         Assert.Equal(6, File.ReadAllLines(out1).Length); // 2 problems × 3 answers
         Assert.Equal(["runs.db", "samples.jsonl", "set.jsonl"], Directory.GetFiles(dir).Select(Path.GetFileName).Where(f => !f!.StartsWith("runs.db-", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Export_refuses_a_hard_link_to_the_store()
+    {
+        var (db, dir) = ImportedStore();
+        var link = Path.Combine(dir, "alias.db");
+        using (var ln = System.Diagnostics.Process.Start("ln", [db, link])) ln.WaitForExit();
+        var size = new FileInfo(db).Length;
+
+        var r = CliRunner.Run("export", "--store", db, "--out", link);
+
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("is a file this command reads", r.Error);
+        Assert.Equal(size, new FileInfo(db).Length);
     }
 }

@@ -1,6 +1,6 @@
 using Microsoft.Data.Sqlite;
 
-namespace BestOfN.Cli.Tests.Commands;
+namespace BestOfN.Cli.Tests.Reliability;
 
 /// <summary>Kills a real `bestofn sample` process with SIGKILL mid-run and checks the store, then resumes it.</summary>
 public class ResumeAfterKillTests

@@ -1,0 +1,56 @@
+using System.Text.Json;
+using BestOfN.Llama.Native;
+using BestOfN.Sampler.Sampling;
+using BestOfN.Store;
+
+namespace BestOfN.Pipeline;
+
+/// <summary>
+/// Keeps a run's samples from mixing settings: the bit-changing settings are recorded when a run starts, and resuming or extending it
+/// with other ones is refused, naming each setting; and one process samples a run at a time.
+/// </summary>
+public static class RunSettingsGuard
+{
+    /// <summary>The loaded llama.cpp build: its package folder and the CPU features ggml picked.</summary>
+    public static string NativesIdentity()
+    {
+        var folder = LlamaRuntime.LoadedFrom is { } from ? Path.GetFileName(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(from))) + "/" + Path.GetFileName(Path.TrimEndingDirectorySeparator(from)) : "unknown";
+        return $"{folder} | {LlamaRuntime.SystemInfo.Trim()}";
+    }
+
+    /// <summary>Records the settings of a new run, or checks that a stored run was sampled with the same ones.</summary>
+    public static void Check(RunStore store, string runId, SamplerOptions sampler)
+    {
+        var now = RunIdentity.SamplingSettings(sampler, NativesIdentity());
+        var json = JsonSerializer.Serialize(now);
+        var storedJson = store.RunSettings(runId);
+        if (storedJson is null)
+        {
+            if (store.SampleCount(runId) == 0) store.SaveRunSettings(runId, json);
+            return; // a run sampled before settings were recorded: nothing to compare with
+        }
+        var stored = JsonSerializer.Deserialize<Dictionary<string, string>>(storedJson) ?? [];
+        var differences = now.Where(kv => stored.GetValueOrDefault(kv.Key) != kv.Value)
+            .Select(kv => $"{kv.Key} {stored.GetValueOrDefault(kv.Key) ?? "(none)"} (now {kv.Value})").ToList();
+        if (differences.Count > 0)
+        {
+            throw new InvalidOperationException(
+                $"Run {runId} in {store.Path} was sampled with {string.Join(", ", differences)}; these change the samples' bits. " +
+                $"Resume with the same settings (--parallel {stored.GetValueOrDefault("parallel")} --threads {stored.GetValueOrDefault("threads")}, the same natives), or give a new --run.");
+        }
+    }
+
+    /// <summary>Holds the run for this process; a second process sampling the same run is refused while this one runs.</summary>
+    public static IDisposable Lock(string storePath, string runId)
+    {
+        var path = $"{storePath}.{runId}.lock";
+        try
+        {
+            return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
+        }
+        catch (IOException)
+        {
+            throw new InvalidOperationException($"Run {runId} in {storePath} is being sampled by another process right now (it holds {path}); wait for it to finish, then rerun to resume.");
+        }
+    }
+}
