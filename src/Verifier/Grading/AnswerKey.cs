@@ -75,6 +75,8 @@ public static class AnswerKey
                     return "text:" + text.Text;
                 case ChoiceNode choice:
                     return "choice:" + choice.Letter;
+                case ClockTimeNode time:
+                    return "time:" + time;
                 case RelationNode other:
                 {
                     var builder = new StringBuilder();

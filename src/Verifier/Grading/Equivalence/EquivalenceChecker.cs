@@ -135,6 +135,13 @@ internal sealed class EquivalenceChecker
                 : Judgement.NotEqual("different choices");
         }
 
+        if (a is ClockTimeNode || b is ClockTimeNode)
+        {
+            return a is ClockTimeNode timeA && b is ClockTimeNode timeB
+                ? (timeA == timeB ? Judgement.Equal("same clock time") : Judgement.NotEqual($"different clock times: {timeA} against {timeB}"))
+                : Judgement.NotEqual("a clock time against a value");
+        }
+
         if (a is TextNode || b is TextNode)
         {
             return a is TextNode ta && b is TextNode tb && ta.Text == tb.Text
@@ -522,7 +529,80 @@ internal sealed class EquivalenceChecker
             return CompareExact(a, exactA, b, exactB);
         }
 
+        if (TryCancelCommonFactors(a, b, out var restA, out var restB))
+        {
+            // a·(1+10^-300) against a: double precision cannot see the difference, the remaining factors can.
+            return ScalarValues(restA, restB);
+        }
+
         return Numeric(a, b);
+    }
+
+    /// <summary>Drops factors that appear on both sides, structurally identical and not zero, so that what differs is compared alone.</summary>
+    private bool TryCancelCommonFactors(MathNode a, MathNode b, out MathNode restA, out MathNode restB)
+    {
+        restA = a;
+        restB = b;
+        if (a is not ProductNode && b is not ProductNode)
+        {
+            return false;
+        }
+
+        var factorsA = new List<MathNode>();
+        var factorsB = new List<MathNode>();
+        Flatten(a, factorsA, 0);
+        Flatten(b, factorsB, 0);
+        var cancelled = false;
+        for (var i = factorsA.Count - 1; i >= 0; i--)
+        {
+            var j = factorsB.FindIndex(f => StructuralEquality.Equal(f, factorsA[i]));
+            if (j < 0 || !IsNonZero(factorsA[i]))
+            {
+                continue;
+            }
+
+            factorsA.RemoveAt(i);
+            factorsB.RemoveAt(j);
+            cancelled = true;
+        }
+
+        if (!cancelled)
+        {
+            return false;
+        }
+
+        restA = Product(factorsA);
+        restB = Product(factorsB);
+        return true;
+    }
+
+    private static void Flatten(MathNode node, List<MathNode> factors, int depth)
+    {
+        if (node is ProductNode product && depth < 64)
+        {
+            foreach (var factor in product.Factors)
+            {
+                Flatten(factor, factors, depth + 1);
+            }
+        }
+        else
+        {
+            factors.Add(node);
+        }
+    }
+
+    private static MathNode Product(List<MathNode> factors) => factors.Count switch
+    {
+        0 => new NumberNode(Rational.One, 0),
+        1 => factors[0],
+        _ => new ProductNode(factors),
+    };
+
+    /// <summary>Non-zero at the first sample point, beyond its rounding error: not identically zero.</summary>
+    private bool IsNonZero(MathNode factor)
+    {
+        var value = _numeric.EvaluateWithError(factor, Binding(0));
+        return value.IsFinite && value.Value.Magnitude > ErrorBoundSafety * value.Error;
     }
 
     private Judgement CompareExact(MathNode a, ExactValue exactA, MathNode b, ExactValue exactB)
@@ -579,50 +659,126 @@ internal sealed class EquivalenceChecker
         var variables = new SortedSet<string>(StringComparer.Ordinal);
         CollectVariables(a, variables);
         CollectVariables(b, variables);
+        // The relative tolerance is for a decimal that approximates an irrational value; between exactly written values
+        // only double rounding may be forgiven, or an exact value would equal a different exact value.
+        var approximate = ContainsDecimal(a) || ContainsDecimal(b);
         var points = variables.Count == 0 ? 1 : _options.NumericSamplePoints;
+        var judgement = NumericAtPoints(a, b, points, approximate, variables.Count, complexPoints: false);
+        if (judgement.Outcome == Outcome.Undecidable && variables.Count > 0 && judgement.Reason == NoFinitePoint)
+        {
+            // Undefined at every real point (√(-1-x²), ln(-x²)): compare where it is defined, at complex points.
+            judgement = NumericAtPoints(a, b, points, approximate, variables.Count, complexPoints: true);
+        }
+
+        return judgement;
+    }
+
+    private const string NoFinitePoint = "cannot evaluate to finite numbers";
+
+    private Judgement NumericAtPoints(MathNode a, MathNode b, int points, bool approximate, int variableCount, bool complexPoints)
+    {
         var valid = 0;
+        var imprecise = 0;
         Complex lastA = default;
         for (var p = 0; p < points; p++)
         {
-            var binding = Binding(p);
-            var va = _numeric.Evaluate(a, binding);
-            var vb = _numeric.Evaluate(b, binding);
-            if (!IsFinite(va) || !IsFinite(vb))
+            var binding = Binding(p, complexPoints);
+            var va = _numeric.EvaluateWithError(a, binding);
+            var vb = _numeric.EvaluateWithError(b, binding);
+            if (!va.IsFinite || !vb.IsFinite)
             {
-                if (IsOverflow(va) != IsOverflow(vb) && !IsNaN(va) && !IsNaN(vb))
+                if (IsOverflow(va.Value) != IsOverflow(vb.Value) && !IsNaN(va.Value) && !IsNaN(vb.Value))
                 {
-                    return Judgement.NotEqual($"values differ: {Format(va)} against {Format(vb)}");
+                    return Judgement.NotEqual($"values differ: {Format(va.Value)} against {Format(vb.Value)}");
                 }
 
                 continue;
             }
 
             valid++;
-            lastA = va;
-            if (!Close(va, vb))
+            lastA = va.Value;
+            switch (CompareValues(va, vb, approximate))
             {
-                if (_options.AcceptRoundedDecimals && RoundsTo(a, b) is { } rounded)
-                {
-                    return rounded;
-                }
+                case Outcome.NotEqual:
+                    if (_options.AcceptRoundedDecimals && RoundsTo(a, b) is { } rounded)
+                    {
+                        return rounded;
+                    }
 
-                return Judgement.NotEqual($"values differ: {Format(va)} against {Format(vb)}");
+                    return Judgement.NotEqual($"values differ: {Format(va.Value)} against {Format(vb.Value)}");
+                case Outcome.Undecidable:
+                    imprecise++;
+                    break;
             }
         }
 
         if (valid == 0)
         {
-            return Judgement.Undecidable("cannot evaluate to finite numbers");
+            return Judgement.Undecidable(NoFinitePoint);
         }
 
-        return Judgement.Equal(variables.Count == 0
+        if (imprecise > 0)
+        {
+            return Judgement.Undecidable($"too close to tell apart in double precision: {Format(lastA)}");
+        }
+
+        return Judgement.Equal(variableCount == 0
             ? $"numerically equal: {Format(lastA)}"
-            : $"numerically equal at {valid} random points");
+            : $"numerically equal at {valid} {(complexPoints ? "complex" : "random")} points");
     }
 
-    private Func<string, Complex> Binding(int point) => name =>
+    /// <summary>Error bounds wider than this, relative to the values, cannot support an Equal.</summary>
+    private const double PreciseRelative = 1e-10;
+
+    private const double ErrorBoundSafety = 8;
+
+    /// <summary>
+    /// Equal when the values agree within their error bounds and those bounds are tight; NotEqual when they differ by
+    /// more than the bounds (unless a decimal approximation is within the relative tolerance); otherwise Undecidable.
+    /// </summary>
+    private Outcome CompareValues(Approximation a, Approximation b, bool approximate)
     {
-        // A deterministic point in [0.5, 2.5) per (seed, variable, point): no shared Random, so threads agree.
+        var difference = (a.Value - b.Value).Magnitude;
+        var scale = Math.Max(a.Value.Magnitude, b.Value.Magnitude);
+        var bound = ErrorBoundSafety * (a.Error + b.Error);
+        var withinTolerance = approximate && difference <= _options.RelativeTolerance * scale;
+        if (difference <= bound)
+        {
+            if (bound <= Math.Max(AbsoluteTolerance, PreciseRelative * scale))
+            {
+                return Outcome.Equal;
+            }
+
+            return withinTolerance && bound <= _options.RelativeTolerance * scale ? Outcome.Equal : Outcome.Undecidable;
+        }
+
+        return withinTolerance ? Outcome.Equal : Outcome.NotEqual;
+    }
+
+    private static bool ContainsDecimal(MathNode node) => node switch
+    {
+        NumberNode number => number.DecimalPlaces > 0,
+        SumNode sum => sum.Terms.Any(ContainsDecimal),
+        ProductNode product => product.Factors.Any(ContainsDecimal),
+        NegateNode negate => ContainsDecimal(negate.Operand),
+        DivideNode divide => ContainsDecimal(divide.Numerator) || ContainsDecimal(divide.Denominator),
+        PowerNode power => ContainsDecimal(power.Base) || ContainsDecimal(power.Exponent),
+        RootNode root => ContainsDecimal(root.Radicand),
+        FunctionNode function => function.Arguments.Any(ContainsDecimal),
+        PercentNode percent => ContainsDecimal(percent.Operand),
+        DegreesNode degrees => ContainsDecimal(degrees.Operand),
+        UnitNode unit => ContainsDecimal(unit.Operand),
+        _ => false,
+    };
+
+    private Func<string, Complex> Binding(int point) => Binding(point, complexPoints: false);
+
+    /// <summary>
+    /// A deterministic point per (seed, variable, point), with no shared Random so that threads agree: magnitudes in
+    /// [0.5, 2.5), negative at odd points so that |x| and x, or ln(x²) and 2 ln x, differ; complex on request.
+    /// </summary>
+    private Func<string, Complex> Binding(int point, bool complexPoints) => name =>
+    {
         var hash = 2166136261u ^ (uint)_options.RandomSeed;
         foreach (var c in name)
         {
@@ -633,7 +789,14 @@ internal sealed class EquivalenceChecker
         hash ^= hash >> 15;
         hash *= 2246822519u;
         hash ^= hash >> 13;
-        return 0.5 + 2.0 * (hash / 4294967296.0);
+        var magnitude = 0.5 + 2.0 * (hash / 4294967296.0);
+        if (complexPoints)
+        {
+            var angle = (0.15 + 0.7 * ((hash * 2654435761u) / 4294967296.0)) * Math.PI;
+            return Complex.FromPolarCoordinates(magnitude, point % 2 == 1 ? -angle : angle);
+        }
+
+        return point % 2 == 1 ? -magnitude : magnitude;
     };
 
     internal static void CollectVariables(MathNode node, ISet<string> variables)

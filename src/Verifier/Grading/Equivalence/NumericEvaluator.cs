@@ -2,9 +2,28 @@ using System.Numerics;
 
 namespace BestOfN.Verifier.Grading;
 
-/// <summary>Evaluates an expression in complex double precision, with variables bound by the caller.</summary>
+/// <summary>
+/// A complex double value with a bound on its absolute rounding error, carried through every operation (first-order
+/// propagation plus one rounding per step). Two values that agree within their bounds cannot be told apart in double
+/// precision; the bound says whether that agreement means anything.
+/// </summary>
+internal readonly record struct Approximation(Complex Value, double Error)
+{
+    /// <summary>Relative rounding of one double operation, with a margin for the library functions.</summary>
+    public const double Epsilon = 4.5e-16;
+
+    public static Approximation NaN => new(double.NaN, double.PositiveInfinity);
+
+    public static Approximation Exact(Complex value) => new(value, Epsilon * value.Magnitude);
+
+    public bool IsFinite => double.IsFinite(Value.Real) && double.IsFinite(Value.Imaginary);
+}
+
+/// <summary>Evaluates an expression in complex double precision with an error bound, with variables bound by the caller.</summary>
 internal sealed class NumericEvaluator(GraderOptions options, GradingBudget budget)
 {
+    private const double Epsilon = Approximation.Epsilon;
+
     public static Complex? Constant(string name) => name switch
     {
         SymbolNode.Pi => Math.PI,
@@ -15,77 +34,160 @@ internal sealed class NumericEvaluator(GraderOptions options, GradingBudget budg
     };
 
     /// <summary>The value, or NaN when the expression is not a number (a list, text, an undefined function value).</summary>
-    public Complex Evaluate(MathNode node, Func<string, Complex> variable) => Evaluate(node, variable, 0);
+    public Complex Evaluate(MathNode node, Func<string, Complex> variable) => Evaluate(node, variable, 0, inAngle: false).Value;
 
-    private Complex Evaluate(MathNode node, Func<string, Complex> variable, int depth)
+    /// <summary>The value with its error bound; the bound is infinite when a literal does not fit a double.</summary>
+    public Approximation EvaluateWithError(MathNode node, Func<string, Complex> variable) => Evaluate(node, variable, 0, inAngle: false);
+
+    /// <param name="inAngle">Inside the argument of a trigonometric function, where <c>90^\circ</c> means π/2.</param>
+    private Approximation Evaluate(MathNode node, Func<string, Complex> variable, int depth, bool inAngle)
     {
         budget.Tick();
         if (depth > options.MaxNestingDepth * 4)
         {
-            return double.NaN;
+            return Approximation.NaN;
         }
 
         depth++;
         switch (node)
         {
             case NumberNode number:
-                return number.Value.ToDouble();
+                return Literal(number.Value);
             case SymbolNode symbol:
-                return Constant(symbol.Name) ?? variable(symbol.Name);
+                // A variable's value is the sample point itself, with no error; a constant is rounded.
+                return Constant(symbol.Name) is { } constant ? Approximation.Exact(constant) : new(variable(symbol.Name), 0);
             case SumNode sum:
             {
                 var total = Complex.Zero;
+                var error = 0.0;
                 foreach (var term in sum.Terms)
                 {
-                    total += Evaluate(term, variable, depth);
+                    var value = Evaluate(term, variable, depth, inAngle);
+                    total += value.Value;
+                    error += value.Error;
                 }
 
-                return total;
+                return new(total, error + Epsilon * total.Magnitude);
             }
 
             case NegateNode negate:
-                return -Evaluate(negate.Operand, variable, depth);
+            {
+                var operand = Evaluate(negate.Operand, variable, depth, inAngle);
+                return new(-operand.Value, operand.Error);
+            }
+
             case ProductNode product:
             {
+                var factors = new Approximation[product.Factors.Count];
                 var total = Complex.One;
-                foreach (var factor in product.Factors)
+                for (var k = 0; k < factors.Length; k++)
                 {
-                    total *= Evaluate(factor, variable, depth);
+                    factors[k] = Evaluate(product.Factors[k], variable, depth, inAngle);
+                    total *= factors[k].Value;
                 }
 
-                return total;
+                // Σ err_k · Π_{j≠k} |v_j|, with suffix products so that an exact zero factor is handled too.
+                var suffix = new double[factors.Length + 1];
+                suffix[factors.Length] = 1;
+                for (var k = factors.Length - 1; k >= 0; k--)
+                {
+                    suffix[k] = suffix[k + 1] * factors[k].Value.Magnitude;
+                }
+
+                var prefix = 1.0;
+                var error = 0.0;
+                for (var k = 0; k < factors.Length; k++)
+                {
+                    error += factors[k].Error * prefix * suffix[k + 1];
+                    prefix *= factors[k].Value.Magnitude;
+                }
+
+                return new(total, error + Epsilon * factors.Length * total.Magnitude);
             }
 
             case DivideNode divide:
             {
-                var denominator = Evaluate(divide.Denominator, variable, depth);
-                return denominator == Complex.Zero ? double.NaN : Evaluate(divide.Numerator, variable, depth) / denominator;
+                var denominator = Evaluate(divide.Denominator, variable, depth, inAngle);
+                if (denominator.Value == Complex.Zero)
+                {
+                    return Approximation.NaN;
+                }
+
+                var numerator = Evaluate(divide.Numerator, variable, depth, inAngle);
+                var quotient = numerator.Value / denominator.Value;
+                var denominatorMagnitude = denominator.Value.Magnitude;
+                var error = (numerator.Error + quotient.Magnitude * denominator.Error) / denominatorMagnitude + Epsilon * quotient.Magnitude;
+                return new(quotient, denominator.Error >= denominatorMagnitude ? double.PositiveInfinity : error);
             }
 
             case PowerNode power:
-                return Pow(Evaluate(power.Base, variable, depth), Evaluate(power.Exponent, variable, depth));
+                return Pow(Evaluate(power.Base, variable, depth, false), Evaluate(power.Exponent, variable, depth, false));
             case RootNode root:
             {
-                var radicand = Evaluate(root.Radicand, variable, depth);
-                if (radicand.Imaginary == 0 && radicand.Real < 0 && root.Degree % 2 == 1)
+                var radicand = Evaluate(root.Radicand, variable, depth, false);
+                Complex value;
+                if (radicand.Value.Imaginary == 0 && radicand.Value.Real < 0 && root.Degree % 2 == 1)
                 {
-                    return -Math.Pow(-radicand.Real, 1.0 / root.Degree);
+                    value = -Math.Pow(-radicand.Value.Real, 1.0 / root.Degree);
+                }
+                else
+                {
+                    value = Pow(radicand.Value, 1.0 / root.Degree);
                 }
 
-                return Pow(radicand, 1.0 / root.Degree);
+                // d(x^(1/n)) = x^(1/n - 1)/n dx: relative error divides by n.
+                var magnitude = radicand.Value.Magnitude;
+                var relative = magnitude == 0 ? 0 : radicand.Error / magnitude / root.Degree;
+                var error = magnitude == 0 ? Math.Pow(radicand.Error, 1.0 / root.Degree) : (relative + Epsilon) * value.Magnitude;
+                return new(value, error);
             }
 
             case FunctionNode function:
                 return EvaluateFunction(function, variable, depth);
             case PercentNode percent:
-                return Evaluate(percent.Operand, variable, depth);
+                return Evaluate(percent.Operand, variable, depth, inAngle);
             case DegreesNode degrees:
-                return Evaluate(degrees.Operand, variable, depth);
+            {
+                var operand = Evaluate(degrees.Operand, variable, depth, inAngle);
+                return inAngle ? new(operand.Value * (Math.PI / 180), operand.Error * (Math.PI / 180) + Epsilon * operand.Value.Magnitude) : operand;
+            }
+
             case UnitNode unit:
-                return Evaluate(unit.Operand, variable, depth);
+                return Evaluate(unit.Operand, variable, depth, inAngle);
             default:
-                return double.NaN;
+                return Approximation.NaN;
         }
+    }
+
+    /// <summary>A literal rounded to double: exact for small integers; one that underflows to zero or overflows has an unbounded error.</summary>
+    private static Approximation Literal(Rational value)
+    {
+        var d = value.ToDouble();
+        if (value.IsInteger && Math.Abs(d) < 9007199254740992.0)
+        {
+            return new(d, 0);
+        }
+
+        var lost = (!value.IsZero && (d == 0 || !double.IsNormal(d))) || !double.IsFinite(d);
+        return new(d, lost ? double.PositiveInfinity : Epsilon * Math.Abs(d));
+    }
+
+    private static Approximation Pow(Approximation b, Approximation e)
+    {
+        var value = Pow(b.Value, e.Value);
+        var magnitude = b.Value.Magnitude;
+        if (magnitude == 0)
+        {
+            return new(value, b.Error == 0 ? Epsilon * value.Magnitude : double.PositiveInfinity);
+        }
+
+        // d(b^e) = b^e (e db/b + ln b de); a complex power is exp(e ln b), which rounds e ln b first.
+        var logMagnitude = Complex.Log(b.Value).Magnitude;
+        var rounding = b.Value.Imaginary == 0 && e.Value.Imaginary == 0 && (b.Value.Real >= 0 || Math.Round(e.Value.Real) == e.Value.Real)
+            ? Epsilon
+            : Epsilon * (1 + e.Value.Magnitude * logMagnitude);
+        var relative = e.Value.Magnitude * b.Error / magnitude + logMagnitude * e.Error + rounding;
+        return new(value, relative * value.Magnitude);
     }
 
     private static Complex Pow(Complex b, Complex e)
@@ -108,53 +210,195 @@ internal sealed class NumericEvaluator(GraderOptions options, GradingBudget budg
         return Complex.Pow(b, e);
     }
 
-    private Complex EvaluateFunction(FunctionNode function, Func<string, Complex> variable, int depth)
+    private static bool IsTrigonometric(string name) => name is "sin" or "cos" or "tan" or "cot" or "sec" or "csc";
+
+    private Approximation EvaluateFunction(FunctionNode function, Func<string, Complex> variable, int depth)
     {
-        var x = Evaluate(function.Arguments[0], variable, depth);
+        var argument = Evaluate(function.Arguments[0], variable, depth, IsTrigonometric(function.Name));
+        var x = argument.Value;
+        if (x.Imaginary == 0 && function.Arguments.Count == 1 && RealFunction(function.Name, x.Real) is { } real)
+        {
+            var (realValue, realSlope) = real;
+            var realPropagated = argument.Error == 0 ? 0 : realSlope * argument.Error;
+            return new(realValue, (double.IsNaN(realPropagated) ? double.PositiveInfinity : realPropagated) + Epsilon * Math.Abs(realValue));
+        }
+
+        Complex value;
+        // |f'(x)|, the factor by which the argument's error grows.
+        double slope;
         switch (function.Name)
         {
-            case "sin": return Complex.Sin(x);
-            case "cos": return Complex.Cos(x);
-            case "tan": return Complex.Tan(x);
-            case "cot": return Complex.One / Complex.Tan(x);
-            case "sec": return Complex.One / Complex.Cos(x);
-            case "csc": return Complex.One / Complex.Sin(x);
-            case "arcsin": return Complex.Asin(x);
-            case "arccos": return Complex.Acos(x);
-            case "arctan": return Complex.Atan(x);
-            case "sinh": return Complex.Sinh(x);
-            case "cosh": return Complex.Cosh(x);
-            case "tanh": return Complex.Tanh(x);
-            case "exp": return Complex.Exp(x);
-            case "abs": return Complex.Abs(x);
-            case "ln": return Complex.Log(x);
+            case "sin":
+                value = Complex.Sin(x);
+                slope = Complex.Cos(x).Magnitude;
+                break;
+            case "cos":
+                value = Complex.Cos(x);
+                slope = Complex.Sin(x).Magnitude;
+                break;
+            case "tan":
+                value = Complex.Tan(x);
+                slope = (Complex.One + value * value).Magnitude;
+                break;
+            case "cot":
+                value = Complex.One / Complex.Tan(x);
+                slope = (Complex.One + value * value).Magnitude;
+                break;
+            case "sec":
+                value = Complex.One / Complex.Cos(x);
+                slope = (value * Complex.Tan(x)).Magnitude;
+                break;
+            case "csc":
+                value = Complex.One / Complex.Sin(x);
+                slope = (value / Complex.Tan(x)).Magnitude;
+                break;
+            case "arcsin":
+                value = Complex.Asin(x);
+                slope = 1 / Complex.Sqrt(Complex.One - x * x).Magnitude;
+                break;
+            case "arccos":
+                value = Complex.Acos(x);
+                slope = 1 / Complex.Sqrt(Complex.One - x * x).Magnitude;
+                break;
+            case "arctan":
+                value = Complex.Atan(x);
+                slope = 1 / (Complex.One + x * x).Magnitude;
+                break;
+            case "sinh":
+                value = Complex.Sinh(x);
+                slope = Complex.Cosh(x).Magnitude;
+                break;
+            case "cosh":
+                value = Complex.Cosh(x);
+                slope = Complex.Sinh(x).Magnitude;
+                break;
+            case "tanh":
+                value = Complex.Tanh(x);
+                slope = (Complex.One - value * value).Magnitude;
+                break;
+            case "exp":
+                value = Complex.Exp(x);
+                slope = value.Magnitude;
+                break;
+            case "abs":
+                value = Complex.Abs(x);
+                slope = 1;
+                break;
+            case "ln":
+                value = Complex.Log(x);
+                slope = 1 / x.Magnitude;
+                break;
+            case "log" when function.Arguments.Count == 2:
+            {
+                var logBase = Evaluate(function.Arguments[1], variable, depth, false);
+                var lnBase = Complex.Log(logBase.Value);
+                value = Complex.Log(x) / lnBase;
+                var error = (argument.Error / x.Magnitude + value.Magnitude * logBase.Error / logBase.Value.Magnitude) / lnBase.Magnitude;
+                return new(value, error + Epsilon * value.Magnitude);
+            }
+
             case "log":
-                return function.Arguments.Count == 2
-                    ? Complex.Log(x) / Complex.Log(Evaluate(function.Arguments[1], variable, depth))
-                    : Complex.Log(x);
-            case "floor": return x.Imaginary == 0 ? Math.Floor(x.Real) : double.NaN;
-            case "ceil": return x.Imaginary == 0 ? Math.Ceiling(x.Real) : double.NaN;
+                value = Complex.Log(x);
+                slope = 1 / x.Magnitude;
+                break;
+            case "floor" or "ceil":
+            {
+                if (x.Imaginary != 0)
+                {
+                    return Approximation.NaN;
+                }
+
+                value = function.Name == "floor" ? Math.Floor(x.Real) : Math.Ceiling(x.Real);
+                // Exact unless the argument could lie on the other side of an integer.
+                var distance = Math.Min(x.Real - Math.Floor(x.Real), Math.Ceiling(x.Real) - x.Real);
+                return new(value, argument.Error < distance || argument.Error == 0 ? 0 : double.PositiveInfinity);
+            }
+
             case "factorial":
-                return x.Imaginary == 0 && x.Real >= 0 && x.Real == Math.Floor(x.Real) ? Factorial(x.Real) : double.NaN;
+                return x.Imaginary == 0 && x.Real >= 0 && x.Real == Math.Floor(x.Real) && argument.Error < 0.5
+                    ? new(Factorial(x.Real), x.Real * Epsilon * Factorial(x.Real))
+                    : Approximation.NaN;
             case "binom":
             {
-                var k = Evaluate(function.Arguments[1], variable, depth);
+                var k = Evaluate(function.Arguments[1], variable, depth, false).Value;
                 if (x.Imaginary != 0 || k.Imaginary != 0 || k.Real < 0 || k.Real > x.Real || k.Real != Math.Floor(k.Real))
                 {
-                    return double.NaN;
+                    return Approximation.NaN;
                 }
 
                 var result = 1.0;
-                for (var j = 1; j <= (int)Math.Min(k.Real, 1000); j++)
+                var steps = (int)Math.Min(k.Real, 1000);
+                for (var j = 1; j <= steps; j++)
                 {
                     result = result * (x.Real - k.Real + j) / j;
                 }
 
-                return result;
+                return new(result, (2 * steps + 1) * Epsilon * Math.Abs(result) + argument.Error * steps * Math.Abs(result) / Math.Max(1, Math.Abs(x.Real)));
             }
 
             default:
-                return double.NaN;
+                return Approximation.NaN;
+        }
+
+        // An exact argument has no error to grow, even where the slope is infinite (arcsin 1). System.Numerics.Complex
+        // loses digits near poles (tan via sin 2x / (cos 2x + cosh 2y)), hence the wider rounding term.
+        var propagated = argument.Error == 0 ? 0 : slope * argument.Error;
+        return new(value, (double.IsNaN(propagated) ? double.PositiveInfinity : propagated) + ComplexFunctionEpsilon * value.Magnitude);
+    }
+
+    private const double ComplexFunctionEpsilon = 256 * Epsilon;
+
+    /// <summary>The value and |f'| of a function at a real point where it is real, with the accurate Math functions; null elsewhere.</summary>
+    private static (double Value, double Slope)? RealFunction(string name, double x)
+    {
+        switch (name)
+        {
+            case "sin": return (Math.Sin(x), Math.Abs(Math.Cos(x)));
+            case "cos": return (Math.Cos(x), Math.Abs(Math.Sin(x)));
+            case "tan":
+            {
+                var t = Math.Tan(x);
+                return (t, 1 + t * t);
+            }
+
+            case "cot":
+            {
+                var c = 1 / Math.Tan(x);
+                return (c, 1 + c * c);
+            }
+
+            case "sec":
+            {
+                var sec = 1 / Math.Cos(x);
+                return (sec, Math.Abs(sec * Math.Tan(x)));
+            }
+
+            case "csc":
+            {
+                var csc = 1 / Math.Sin(x);
+                return (csc, Math.Abs(csc / Math.Tan(x)));
+            }
+
+            case "arcsin" when Math.Abs(x) <= 1: return (Math.Asin(x), 1 / Math.Sqrt(1 - x * x));
+            case "arccos" when Math.Abs(x) <= 1: return (Math.Acos(x), 1 / Math.Sqrt(1 - x * x));
+            case "arctan": return (Math.Atan(x), 1 / (1 + x * x));
+            case "sinh": return (Math.Sinh(x), Math.Cosh(x));
+            case "cosh": return (Math.Cosh(x), Math.Abs(Math.Sinh(x)));
+            case "tanh":
+            {
+                var t = Math.Tanh(x);
+                return (t, 1 - t * t);
+            }
+
+            case "exp":
+            {
+                var e = Math.Exp(x);
+                return (e, e);
+            }
+
+            case "abs": return (Math.Abs(x), 1);
+            case "ln" or "log" when x > 0: return (Math.Log(x), 1 / x);
+            default: return null;
         }
     }
 

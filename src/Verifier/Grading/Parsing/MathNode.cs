@@ -68,3 +68,9 @@ internal sealed record TextNode(string Text) : MathNode;
 
 /// <summary>A multiple-choice letter such as (B).</summary>
 internal sealed record ChoiceNode(char Letter) : MathNode;
+
+/// <summary>A clock time h:mm (with am/pm folded into a 24-hour hour), not the ratio h/mm.</summary>
+internal sealed record ClockTimeNode(int Hours, int Minutes) : MathNode
+{
+    public override string ToString() => $"{Hours}:{Minutes:D2}";
+}

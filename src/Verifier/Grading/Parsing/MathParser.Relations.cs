@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace BestOfN.Verifier.Grading;
 
 // Lists, relations (=, <, \le, \in), ratios and unions: the levels above a single expression.
@@ -126,9 +128,15 @@ internal sealed partial class MathParser
         return operands is null ? first : new RelationNode(operands, operators!);
     }
 
-    /// <summary>A ratio "3:1" is read as the quotient 3/1.</summary>
+    /// <summary>A ratio "3:1" is read as the quotient 3/1; the shape h:mm ("4:30", "10:05 pm") is a clock time.</summary>
     private MathNode ParseRatio()
     {
+        SkipSpace();
+        if (TryClockTime() is { } time)
+        {
+            return time;
+        }
+
         var first = ParseUnion();
         SkipSpace();
         if (Current == ':' && Peek(1) != '=')
@@ -219,5 +227,81 @@ internal sealed partial class MathParser
         }
 
         return parts is null ? first : new UnionNode(parts);
+    }
+
+    /// <summary>One or two digits for the hour (0-23), a colon, exactly two for the minutes (00-59), then an optional am/pm.</summary>
+    private ClockTimeNode? TryClockTime()
+    {
+        var start = _pos;
+        var i = _pos;
+        while (i < _text.Length && i - start < 3 && char.IsAsciiDigit(_text[i]))
+        {
+            i++;
+        }
+
+        var hourDigits = i - start;
+        if (hourDigits is < 1 or > 2 || i + 3 > _text.Length || _text[i] != ':'
+            || !char.IsAsciiDigit(_text[i + 1]) || !char.IsAsciiDigit(_text[i + 2])
+            || (i + 3 < _text.Length && (char.IsAsciiDigit(_text[i + 3]) || _text[i + 3] is '.' or ':' or '/' or '^')))
+        {
+            return null;
+        }
+
+        var hours = int.Parse(_text.AsSpan(start, hourDigits), CultureInfo.InvariantCulture);
+        var minutes = (_text[i + 1] - '0') * 10 + (_text[i + 2] - '0');
+        if (hours > 23 || minutes > 59)
+        {
+            return null;
+        }
+
+        _pos = i + 3;
+        var save = _pos;
+        SkipSpace();
+        if (TryMeridiem(out var afternoon) && hours is >= 1 and <= 12)
+        {
+            hours = hours % 12 + (afternoon ? 12 : 0);
+        }
+        else
+        {
+            _pos = save;
+        }
+
+        return new ClockTimeNode(hours, minutes);
+    }
+
+    private bool TryMeridiem(out bool afternoon)
+    {
+        afternoon = false;
+        var c = char.ToLowerInvariant(Current);
+        if (c is not ('a' or 'p'))
+        {
+            return false;
+        }
+
+        var i = _pos + 1;
+        if (i < _text.Length && _text[i] == '.')
+        {
+            i++;
+        }
+
+        if (i >= _text.Length || char.ToLowerInvariant(_text[i]) != 'm')
+        {
+            return false;
+        }
+
+        i++;
+        if (i < _text.Length && _text[i] == '.')
+        {
+            i++;
+        }
+
+        if (i < _text.Length && char.IsLetter(_text[i]))
+        {
+            return false;
+        }
+
+        afternoon = c == 'p';
+        _pos = i;
+        return true;
     }
 }

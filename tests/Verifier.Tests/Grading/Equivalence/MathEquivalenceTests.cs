@@ -415,7 +415,7 @@ public sealed class MathEquivalenceTests
         C(@"\overline{CD}", @"\overline{DC}", NotEqual, "a segment is a named object, not the product C times D"),
         C(@"\overline{CD}", "CD", NotEqual, "a segment is not the product of two variables"),
         C(@"\text{4:30 p.m.}", @"\text{4:30 p.m.}", Equal, "identical times of day"),
-        C(@"\text{4:30 p.m.}", "4:30 p.m.", Unparseable, "outside \\text the dots make it unparseable math"),
+        C(@"\text{4:30 p.m.}", "4:30 p.m.", Equal, "h:mm with p.m. is a clock time, inside \\text or not"),
         C("90\\text{ square\nunits}", "90", Equal, "a unit broken over two lines"),
 
         // ---- infinity ----
