@@ -165,25 +165,40 @@ internal sealed class EquivalenceChecker
         return node;
     }
 
-    /// <summary>"x = 5" is 5, "x \in [1,2]" is [1,2].</summary>
+    /// <summary>
+    /// The value a relation states: "x = 5", "(p, q) = (1, 2)", "f(x) = x^2" and "AB = 5" state their right side (a
+    /// label on the left), "x \in [1,2]" the set, "2+3 = 5" and "a = b = 5" the last member, as does "\approx 3.14".
+    /// An equation such as "x + y = 5" states no single value.
+    /// </summary>
     internal static bool TryRelationValue(RelationNode relation, out MathNode value)
     {
         value = relation;
-        if (relation.Operators.Count != 1)
+        var operators = relation.Operators;
+        var left = relation.Operands[0];
+        var last = relation.Operands[^1];
+        if (operators.Count == 1 && operators[0] == "in")
+        {
+            if (IsLabel(left))
+            {
+                value = last;
+                return true;
+            }
+
+            return false;
+        }
+
+        if (!operators.All(op => op is "=" or "≈"))
         {
             return false;
         }
 
-        var op = relation.Operators[0];
-        var left = relation.Operands[0];
-        var right = relation.Operands[1];
-        if (op is "=" or "in" && IsVariable(left))
+        if (operators.Count > 1 || operators[0] == "≈" || IsLabel(left) || (!HasVariables(left) && !HasVariables(last)))
         {
-            value = right;
+            value = last;
             return true;
         }
 
-        if (op == "=" && IsVariable(right) && !IsVariable(left))
+        if (IsLabel(last))
         {
             value = left;
             return true;
@@ -192,13 +207,35 @@ internal sealed class EquivalenceChecker
         return false;
     }
 
+    /// <summary>What names a value rather than computes one: a variable, a product of letters (AB, f(x)), or a tuple of them.</summary>
+    private static bool IsLabel(MathNode node) => node switch
+    {
+        SymbolNode symbol => !symbol.IsConstant,
+        ProductNode product => product.Factors.All(IsLabel),
+        SequenceNode { IsSet: false } tuple => tuple.Items.Count > 0 && tuple.Items.All(IsLabel),
+        _ => false,
+    };
+
+    private static bool IsChain(RelationNode relation) =>
+        relation.Operators.All(op => op is "=" or "≈") && (relation.Operators.Count > 1 || relation.Operators[0] == "≈");
+
     private static bool IsVariable(MathNode node) => node is SymbolNode { IsConstant: false };
 
     private Judgement Relations(RelationNode a, RelationNode b)
     {
+        if (IsChain(a) && TryRelationValue(a, out var chainValueA))
+        {
+            return Nodes(chainValueA, b);
+        }
+
+        if (IsChain(b) && TryRelationValue(b, out var chainValueB))
+        {
+            return Nodes(a, chainValueB);
+        }
+
         if (a.Operators.Count == 1 && b.Operators.Count == 1 && a.Operators[0] == "=" && b.Operators[0] == "=")
         {
-            if (a.Operands[0] is SymbolNode sa && b.Operands[0] is SymbolNode sb && sa.Name == sb.Name && IsVariable(sa))
+            if (IsLabel(a.Operands[0]) && StructuralEquality.Equal(a.Operands[0], b.Operands[0]))
             {
                 return Nodes(a.Operands[1], b.Operands[1]);
             }
@@ -273,7 +310,7 @@ internal sealed class EquivalenceChecker
                 return true;
             }
 
-            return false;
+            return TryLinearInterval(operands[0], operands[1], operators[0], out interval);
         }
 
         if (operands.Count == 3 && IsVariable(operands[1]) && !HasVariables(operands[0]) && !HasVariables(operands[2]))
@@ -283,6 +320,55 @@ internal sealed class EquivalenceChecker
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// "-x &gt; -1" or "2x + 1 &lt; 5": linear in one variable with rational coefficients, solved for it, so that every
+    /// spelling of one inequality becomes one interval.
+    /// </summary>
+    private bool TryLinearInterval(MathNode left, MathNode right, string op, out MathNode interval)
+    {
+        interval = left;
+        var difference = _exact.TryEvaluate(new SumNode([left, new NegateNode(right)]));
+        if (difference is null)
+        {
+            return false;
+        }
+
+        string? variable = null;
+        var slope = Rational.Zero;
+        var constant = Rational.Zero;
+        foreach (var (monomial, coefficient) in difference.Terms)
+        {
+            if (monomial.IsOne)
+            {
+                constant = coefficient;
+            }
+            else if (monomial.Radicand.IsOne && monomial.Symbols is [(var name, 1)] && name is not (SymbolNode.Pi or SymbolNode.E or SymbolNode.ImaginaryUnit))
+            {
+                variable = name;
+                slope = coefficient;
+            }
+            else
+            {
+                return false;
+            }
+        }
+
+        if (variable is null || slope.IsZero)
+        {
+            return false;
+        }
+
+        // slope·x + constant op 0, so x op' -constant/slope, with op' the other way round when the slope is negative.
+        var bound = new NumberNode(-constant / slope, 0);
+        var below = slope.Sign > 0;
+        var open = op == "<";
+        var infinity = new SymbolNode(SymbolNode.Infinity);
+        interval = below
+            ? new SequenceNode('(', open ? ')' : ']', [new NegateNode(infinity), bound])
+            : new SequenceNode(open ? '(' : '[', ')', [bound, infinity]);
+        return true;
     }
 
     private Judgement Proportional(MathNode a, MathNode b)

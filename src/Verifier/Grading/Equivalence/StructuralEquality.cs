@@ -24,6 +24,7 @@ internal static class StructuralEquality
             (FunctionNode x, FunctionNode y) => x.Name == y.Name && All(x.Arguments, y.Arguments, depth),
             (PercentNode x, PercentNode y) => Equal(x.Operand, y.Operand, depth),
             (DegreesNode x, DegreesNode y) => Equal(x.Operand, y.Operand, depth),
+            (SequenceNode x, SequenceNode y) => x.Open == y.Open && x.Close == y.Close && All(x.Items, y.Items, depth),
             _ => false,
         };
     }

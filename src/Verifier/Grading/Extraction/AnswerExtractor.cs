@@ -294,6 +294,28 @@ public static class AnswerExtractor
         return ExtractionText.HasProseWord(cleaned) ? null : cleaned;
     }
 
+    /// <summary>The answer a short sentence states ("The answer is $5$.", "x is 12"): its choice letter, last math span or number.</summary>
+    internal static string? ValueInSentence(string sentence)
+    {
+        var stripped = StripLeadIn(sentence);
+        return ReadMarkedAnswer(stripped);
+    }
+
+    /// <summary>"The final answer is", "the answer is" or "answer:" at the start of a sentence, removed.</summary>
+    private static string StripLeadIn(string sentence)
+    {
+        foreach (var phrase in (ReadOnlySpan<string>)["the final answer is", "final answer:", "the answer is", "answer:"])
+        {
+            var at = sentence.IndexOf(phrase, StringComparison.OrdinalIgnoreCase);
+            if (at >= 0 && at < 12)
+            {
+                return sentence.Substring(at + phrase.Length);
+            }
+        }
+
+        return sentence;
+    }
+
     /// <summary>The marked text with the step tag and Minerva's closing cut off, but its math delimiters kept.</summary>
     private static string CleanSentence(string raw)
     {
