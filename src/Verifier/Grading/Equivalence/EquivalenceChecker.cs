@@ -854,6 +854,7 @@ internal sealed class EquivalenceChecker
         PercentNode percent => ContainsDecimal(percent.Operand),
         DegreesNode degrees => ContainsDecimal(degrees.Operand),
         UnitNode unit => ContainsDecimal(unit.Operand),
+        SumOverNode sumOver => ContainsDecimal(sumOver.Body) || ContainsDecimal(sumOver.Lower) || ContainsDecimal(sumOver.Upper),
         _ => false,
     };
 
@@ -936,6 +937,16 @@ internal sealed class EquivalenceChecker
             case UnitNode unit:
                 CollectVariables(unit.Operand, variables);
                 break;
+            case SumOverNode sumOver:
+            {
+                var inner = new HashSet<string>(StringComparer.Ordinal);
+                CollectVariables(sumOver.Body, inner);
+                inner.Remove(sumOver.Variable);
+                variables.UnionWith(inner);
+                CollectVariables(sumOver.Lower, variables);
+                CollectVariables(sumOver.Upper, variables);
+                break;
+            }
         }
     }
 

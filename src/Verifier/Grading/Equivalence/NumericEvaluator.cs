@@ -144,6 +144,8 @@ internal sealed class NumericEvaluator(GraderOptions options, GradingBudget budg
 
             case FunctionNode function:
                 return EvaluateFunction(function, variable, depth);
+            case SumOverNode sumOver:
+                return EvaluateSumOver(sumOver, variable, depth, inAngle);
             case PercentNode percent:
                 return Evaluate(percent.Operand, variable, depth, inAngle);
             case DegreesNode degrees:
@@ -157,6 +159,40 @@ internal sealed class NumericEvaluator(GraderOptions options, GradingBudget budg
             default:
                 return Approximation.NaN;
         }
+    }
+
+    private const int MaxSumTerms = 10_000;
+
+    private Approximation EvaluateSumOver(SumOverNode sum, Func<string, Complex> variable, int depth, bool inAngle)
+    {
+        var lower = Evaluate(sum.Lower, variable, depth, false).Value;
+        var upper = Evaluate(sum.Upper, variable, depth, false).Value;
+        if (lower.Imaginary != 0 || upper.Imaginary != 0 || lower.Real != Math.Round(lower.Real) || upper.Real != Math.Round(upper.Real)
+            || upper.Real - lower.Real > MaxSumTerms)
+        {
+            return Approximation.NaN;
+        }
+
+        var total = sum.IsProduct ? Complex.One : Complex.Zero;
+        var error = 0.0;
+        for (var k = lower.Real; k <= upper.Real; k++)
+        {
+            var index = k;
+            var term = Evaluate(sum.Body, name => name == sum.Variable ? index : variable(name), depth, inAngle);
+            if (sum.IsProduct)
+            {
+                var magnitude = total.Magnitude;
+                total *= term.Value;
+                error = error * term.Value.Magnitude + term.Error * magnitude + Epsilon * total.Magnitude;
+            }
+            else
+            {
+                total += term.Value;
+                error += term.Error + Epsilon * total.Magnitude;
+            }
+        }
+
+        return new(total, error);
     }
 
     /// <summary>A literal rounded to double: exact for small integers; one that underflows to zero or overflows has an unbounded error.</summary>

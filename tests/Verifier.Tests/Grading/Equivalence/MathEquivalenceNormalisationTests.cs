@@ -67,6 +67,22 @@ public sealed class MathEquivalenceNormalisationTests
         C("x<1", @"(-\infty, 1]", NotEqual, "open and closed ends differ"),
         C("x^2 < 1", "-1 < x < 1", NotEqual, "a quadratic inequality is not solved here; the relations differ in shape (a known miss, never a false Equal)"),
 
+        // ---- \sum, \prod and cases ----
+        C(@"\sum_{k=1}^{10} k", "55", Equal, "a finite sum is evaluated exactly"),
+        C(@"\sum_{k=1}^{10} k", "56", NotEqual, "a wrong total"),
+        C(@"\sum_{k=1}^{4} k^2", "30", Equal, "the summand is a power of the index"),
+        C(@"\sum^{4}_{k=1} k^2", "30", Equal, "the bounds in the other order"),
+        C(@"\sum_{k=0}^{3} \frac{1}{2^k}", @"\frac{15}{8}", Equal, "a geometric sum of fractions, exactly"),
+        C(@"\sum_{n=1}^{3} (2n+1)", "15", Equal, "a bracketed summand"),
+        C(@"\prod_{k=1}^{5} k", "120", Equal, "a finite product"),
+        C(@"2\sum_{k=1}^{3} k", "12", Equal, "a sum as a factor"),
+        C(@"\sum_{k=1}^{3} \sin(k)", @"\sin 1 + \sin 2 + \sin 3", Equal, "a sum evaluated numerically when its terms are not exact"),
+        C(@"\sum_{k=1}^{n} k", @"\sum_{k=1}^{n} k", Equal, "identical symbolic sums"),
+        C(@"\begin{cases} x & x \ge 0 \\ -x & x < 0 \end{cases}", @"\begin{cases} x & x \ge 0 \\ -x & x < 0 \end{cases}", Equal, "identical piecewise answers"),
+        C(@"\begin{cases} x & \text{if } x \ge 0 \\ -x & \text{otherwise} \end{cases}", @"\begin{cases} x & x \geq 0 \\ -x & \text{else} \end{cases}", Equal, "'if' dropped; otherwise and else are one condition"),
+        C(@"\begin{cases} 1 & x > 0 \\ 0 & x \le 0 \end{cases}", @"\begin{cases} 1 & x > 0 \\ 2 & x \le 0 \end{cases}", NotEqual, "a different value on one piece"),
+        C(@"\begin{cases} 2x & 0 < x \\ 0 & x \le 0 \end{cases}", @"\begin{cases} 2x & x > 0 \\ 0 & x \le 0 \end{cases}", Equal, "conditions compare as intervals"),
+
         // ---- thousands separators ----
         C("1,234", "1234", Equal, "a valid thousands group"),
         C("0,111", "111", NotEqual, "a leading zero cannot start a thousands group: the list 0, 111"),
