@@ -14,10 +14,10 @@ internal static class GradeCommand
         var extract = new Option<bool>("--extract") { Description = "The prediction is a full solution: extract its final answer first" };
         var extraction = new Option<string>("--extraction")
         {
-            Description = "Extraction rules with --extract: flexible, math-strict or gsm8k-strict",
+            Description = "Extraction rules with --extract: flexible, math-strict, gsm8k-strict or multi-part (several boxes joined as a tuple)",
             DefaultValueFactory = _ => "flexible",
         };
-        extraction.AcceptOnlyFromAmong("flexible", "math-strict", "gsm8k-strict");
+        extraction.AcceptOnlyFromAmong("flexible", "math-strict", "gsm8k-strict", "multi-part");
         var tolerance = new Option<double>("--tolerance") { Description = "Relative tolerance of numeric comparison", DefaultValueFactory = _ => GraderDefaults.RelativeTolerance };
         var budget = new Option<int>("--time-budget-ms")
         {

@@ -621,6 +621,12 @@ internal sealed class EquivalenceChecker
             return ScalarValues(restA, restB);
         }
 
+        if (TryCancelCommonTerms(a, b, out var termsA, out var termsB))
+        {
+            // sin 1 + 10^-100 against sin 1: the same for terms of a sum.
+            return ScalarValues(termsA, termsB);
+        }
+
         return Numeric(a, b);
     }
 
@@ -661,6 +667,86 @@ internal sealed class EquivalenceChecker
         restB = Product(factorsB);
         return true;
     }
+
+    /// <summary>Drops terms that appear in both sums, structurally identical, and pairs x, -x within one side.</summary>
+    private static bool TryCancelCommonTerms(MathNode a, MathNode b, out MathNode restA, out MathNode restB)
+    {
+        restA = a;
+        restB = b;
+        if (a is not SumNode && b is not SumNode)
+        {
+            return false;
+        }
+
+        var termsA = new List<MathNode>();
+        var termsB = new List<MathNode>();
+        FlattenSum(a, termsA, 0);
+        FlattenSum(b, termsB, 0);
+        var cancelled = CancelOpposites(termsA) | CancelOpposites(termsB);
+        for (var i = termsA.Count - 1; i >= 0; i--)
+        {
+            var j = termsB.FindIndex(t => StructuralEquality.Equal(t, termsA[i]));
+            if (j >= 0)
+            {
+                termsA.RemoveAt(i);
+                termsB.RemoveAt(j);
+                cancelled = true;
+            }
+        }
+
+        if (!cancelled)
+        {
+            return false;
+        }
+
+        restA = Sum(termsA);
+        restB = Sum(termsB);
+        return true;
+    }
+
+    private static bool CancelOpposites(List<MathNode> terms)
+    {
+        var cancelled = false;
+        for (var i = terms.Count - 1; i >= 0; i--)
+        {
+            if (i >= terms.Count || terms[i] is not NegateNode negated)
+            {
+                continue;
+            }
+
+            var j = terms.FindIndex(t => StructuralEquality.Equal(t, negated.Operand));
+            if (j >= 0)
+            {
+                terms.RemoveAt(Math.Max(i, j));
+                terms.RemoveAt(Math.Min(i, j));
+                cancelled = true;
+            }
+        }
+
+        return cancelled;
+    }
+
+    private static void FlattenSum(MathNode node, List<MathNode> terms, int depth)
+    {
+        if (node is SumNode sum && depth < 64)
+        {
+            foreach (var term in sum.Terms)
+            {
+                FlattenSum(term, terms, depth + 1);
+            }
+        }
+        else
+        {
+            terms.Add(node);
+        }
+    }
+
+    private static MathNode Sum(List<MathNode> terms) => terms.Count switch
+    {
+        0 => new NumberNode(Rational.Zero, 0),
+        1 => terms[0],
+        _ => new SumNode(terms),
+    };
 
     private static void Flatten(MathNode node, List<MathNode> factors, int depth)
     {
