@@ -253,7 +253,7 @@ public static class AnswerExtractor
 
             if (lineStart == 0 || text[lineStart - 1] is '\n' or '\r')
             {
-                var answer = ReadMarkedAnswer(RestOfLine(text, at + 2));
+                var answer = ReadMarkedAnswer(RestOfLine(text, at + 2), leadingFirst: false);
                 return answer is null ? null : new Candidate(at + 2, answer, "answer_line");
             }
 
@@ -265,9 +265,14 @@ public static class AnswerExtractor
 
     /// <summary>
     /// The answer after a marker: a choice letter, the marked text itself, or, when the marker is followed by a
-    /// sentence ("The smallest such $k$ is 12."), the last math span or number in it; null when the sentence has none.
+    /// sentence, the value it starts with ("18 because ...") or else its last math span or number ("The smallest such $k$
+    /// is 12."); null when the sentence has none.
     /// </summary>
-    private static string? ReadMarkedAnswer(string rest)
+    /// <param name="leadingFirst">
+    /// After "the answer is" a value at the start is the answer and what follows explains it; an "A:" line is reasoning
+    /// whose result comes last.
+    /// </param>
+    private static string? ReadMarkedAnswer(string rest, bool leadingFirst = true)
     {
         var cleaned = CleanAnswer(rest);
         if (cleaned.Length == 0)
@@ -286,12 +291,56 @@ public static class AnswerExtractor
         }
 
         var sentence = CleanSentence(rest);
+        if (leadingFirst && LeadingValue(sentence) is { } leading)
+        {
+            // "18 because she sells 9 eggs": the answer comes first, the explanation after it.
+            return leading;
+        }
+
         if (LastValue(sentence, 0) is { } value)
         {
             return value.Answer;
         }
 
         return ExtractionText.HasProseWord(cleaned) ? null : cleaned;
+    }
+
+    /// <summary>A math span or a number at the very start of a sentence, or null.</summary>
+    private static string? LeadingValue(string sentence)
+    {
+        var start = 0;
+        while (start < sentence.Length && (char.IsWhiteSpace(sentence[start]) || sentence[start] == ':'))
+        {
+            start++;
+        }
+
+        var text = sentence.Substring(start);
+        var spans = MathSpans.Find(text);
+        if (spans.Count > 0 && spans[0].Start == 0)
+        {
+            var content = CleanAnswer(spans[0].Content);
+            return HoldsValue(content) ? content : null;
+        }
+
+        var end = 0;
+        if (end < text.Length && text[end] is '-' or '−')
+        {
+            end++;
+        }
+
+        var digitsStart = end;
+        while (end < text.Length && (char.IsAsciiDigit(text[end])
+            || (text[end] is ',' or '.' or '/' && end + 1 < text.Length && char.IsAsciiDigit(text[end + 1]) && end > digitsStart)))
+        {
+            end++;
+        }
+
+        if (end == digitsStart || (end < text.Length && char.IsLetterOrDigit(text[end])))
+        {
+            return null;
+        }
+
+        return NumberTokens.Last(text.Substring(0, end), 0, [])?.Answer;
     }
 
     /// <summary>The answer a short sentence states ("The answer is $5$.", "x is 12"): its choice letter, last math span or number.</summary>

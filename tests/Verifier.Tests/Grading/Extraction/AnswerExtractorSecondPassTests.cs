@@ -43,7 +43,10 @@ public sealed class AnswerExtractorSecondPassTests
         new("The answer is New York", "New York", "answer_is", "a text answer without prose words is kept"),
         new("\\boxed{5}. Note that the answer is independent of r.", "5", "boxed", "a sentence with no value after the marker is not an answer"),
         new("The answer is: there are $n = 9$ of them", "n = 9", "answer_is", "the span inside the sentence"),
-        new("Answer: 3 because 1 + 2 = 3", "3", "answer_is", "an explanation after the answer: the last number of the sentence"),
+        new("Answer: 3 because 1 + 2 = 3", "3", "answer_is", "an explanation after the answer: the answer comes first"),
+        new("The answer is 18 because she sells 9 eggs a day", "18", "answer_is", "the leading number, not the last one of the explanation"),
+        new("The answer is $\\frac{1}{2}$ since half remain", @"\frac{1}{2}", "answer_is", "a leading math span before an explanation"),
+        new("Final Answer: 2,500 people came to the fair", "2500", "final_answer", "a leading number with a thousands group"),
         new("Thus, the final answer is: $x = 10$ and this works.", "x = 10", "final_answer", "the span in a sentence with a trailing remark"),
     ];
 
