@@ -33,6 +33,7 @@ internal static class BenchGradingCommand
             output.WriteLine($"disagreements with the generator's labels: {result.Disagreements}");
             output.WriteLine($"elapsed, single thread: {result.Elapsed.TotalSeconds:F3} s");
             output.WriteLine($"grades/s: {result.GradesPerSecond:N0}");
+            output.WriteLine($"extractions/s (answer found in a solution, not graded): {result.ExtractionsPerSecond:N0}");
             return ExitCodes.Ok;
         }));
         return command;

@@ -7,8 +7,8 @@ namespace BestOfN.Cli.Options;
 internal static class CommonOptions
 {
     public static Option<string> Extraction() =>
-        new Option<string>("--extraction") { Description = "Answer extraction: flexible, math-strict or gsm8k-strict", DefaultValueFactory = _ => PipelineDefaults.Extraction }
-            .OneOf("flexible", "math-strict", "gsm8k-strict");
+        new Option<string>("--extraction") { Description = "Answer extraction: flexible, math-strict, gsm8k-strict or multi-part (several boxes joined as a tuple)", DefaultValueFactory = _ => PipelineDefaults.Extraction }
+            .OneOf("flexible", "math-strict", "gsm8k-strict", "multi-part");
 
     /// <summary>Accepts only these values (any case), with an error that names the option, the values and what was given.</summary>
     public static Option<string> OneOf(this Option<string> option, params string[] values)

@@ -57,6 +57,6 @@ public static class Graders
     public static AnswerGrader ForExtraction(string extraction) =>
         new(new GraderOptions
         {
-            Extraction = ExtractionOptions.FromName(extraction) ?? throw new ArgumentException($"Unknown extraction '{extraction}'; use flexible, math-strict or gsm8k-strict."),
+            Extraction = ExtractionOptions.FromName(extraction) ?? throw new ArgumentException($"Unknown extraction '{extraction}'; use flexible, math-strict, gsm8k-strict or multi-part."),
         });
 }

@@ -36,8 +36,8 @@ public sealed class AnswerGrader
         }
 
         var budget = new GradingBudget(_time, Options.TimeBudget);
-        var result = MathEquivalence.Guarded(Options, () =>
-            new EquivalenceChecker(Options, budget).Compare(Parse(prediction, budget), Parse(gold, budget)));
+        var result = MathEquivalence.IdenticalText(prediction, gold, MathEquivalence.Guarded(Options, () =>
+            new EquivalenceChecker(Options, budget).Compare(Parse(prediction, budget), Parse(gold, budget))));
         if (result.Verdict != Verdict.TimedOut)
         {
             _verdicts.Add((prediction, gold), result);

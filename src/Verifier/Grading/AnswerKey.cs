@@ -125,6 +125,8 @@ public static class AnswerKey
                 RootNode root => "root" + root.Degree.ToString(CultureInfo.InvariantCulture) + "(" + Structural(root.Radicand, depth) + ")",
                 FunctionNode function => function.Name + "(" + string.Join(",", function.Arguments.Select(a => Structural(a, depth))) + ")",
                 PlusMinusNode pm => "(" + (pm.Left is null ? "" : Structural(pm.Left, depth)) + "±" + Structural(pm.Right, depth) + ")",
+                SumOverNode sum => (sum.IsProduct ? "prod" : "sum") + "(" + sum.Variable + "," + Structural(sum.Lower, depth) + ","
+                    + Structural(sum.Upper, depth) + "," + Structural(sum.Body, depth) + ")",
                 _ => Key(node, depth),
             };
         }

@@ -41,7 +41,9 @@ internal sealed class ExactEvaluator(GraderOptions options, GradingBudget budget
             case NumberNode number:
                 return ExactValue.Constant(number.Value);
             case SymbolNode symbol:
-                return ExactValue.Symbol(symbol.Name);
+                return _bound is not null && _bound.TryGetValue(symbol.Name, out var boundValue) ? boundValue : ExactValue.Symbol(symbol.Name);
+            case SumOverNode sumOver:
+                return EvaluateSumOver(sumOver, depth);
             case SumNode sum:
             {
                 var total = ExactValue.Zero;
@@ -104,6 +106,51 @@ internal sealed class ExactEvaluator(GraderOptions options, GradingBudget budget
                 return Evaluate(unit.Operand, depth);
             default:
                 return null;
+        }
+    }
+
+    /// <summary>Terms summed exactly at most; longer sums are evaluated numerically or not at all.</summary>
+    private const int MaxSumTerms = 10_000;
+
+    // The index variables of the sums being evaluated; one evaluator serves one comparison on one thread.
+    private Dictionary<string, ExactValue>? _bound;
+
+    private ExactValue? EvaluateSumOver(SumOverNode sum, int depth)
+    {
+        var lower = Evaluate(sum.Lower, depth);
+        var upper = lower is null ? null : Evaluate(sum.Upper, depth);
+        if (lower is null || upper is null || !lower.TryGetRational(out var from) || !upper.TryGetRational(out var to)
+            || !from.IsInteger || !to.IsInteger || to.Numerator - from.Numerator > MaxSumTerms)
+        {
+            return null;
+        }
+
+        _bound ??= new Dictionary<string, ExactValue>(StringComparer.Ordinal);
+        var hadOuter = _bound.Remove(sum.Variable, out var outer);
+        try
+        {
+            var total = sum.IsProduct ? ExactValue.Constant(Rational.One) : ExactValue.Zero;
+            for (var k = from.Numerator; k <= to.Numerator; k++)
+            {
+                _bound[sum.Variable] = ExactValue.Constant(Rational.FromInteger(k));
+                var term = Evaluate(sum.Body, depth);
+                if (term is null)
+                {
+                    return null;
+                }
+
+                total = sum.IsProduct ? total.Multiply(term) : total.Add(term);
+            }
+
+            return total;
+        }
+        finally
+        {
+            _bound.Remove(sum.Variable);
+            if (hadOuter)
+            {
+                _bound[sum.Variable] = outer!;
+            }
         }
     }
 

@@ -14,13 +14,21 @@ public static class MathEquivalence
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(time);
         var budget = new GradingBudget(time, options.TimeBudget);
-        return Guarded(options, () =>
+        var result = Guarded(options, () =>
         {
             var parsedPrediction = AnswerParser.Parse(prediction, options, budget);
             var parsedGold = AnswerParser.Parse(gold, options, budget);
             return new EquivalenceChecker(options, budget).Compare(parsedPrediction, parsedGold);
         });
+        return IdenticalText(prediction, gold, result);
     }
+
+    /// <summary>Two identical strings are the same answer even when the engine cannot read them.</summary>
+    internal static GradeResult IdenticalText(string prediction, string gold, GradeResult result) =>
+        result.Verdict is Verdict.Unparseable or Verdict.TimedOut && prediction.AsSpan().Trim().SequenceEqual(gold.AsSpan().Trim())
+            && prediction.AsSpan().Trim().Length > 0
+            ? new GradeResult(Verdict.Equal, "identical text")
+            : result;
 
     /// <summary>Turns the engine's internal failures into verdicts: a comparison is data, never an exception.</summary>
     internal static GradeResult Guarded(GraderOptions options, Func<GradeResult> compare)

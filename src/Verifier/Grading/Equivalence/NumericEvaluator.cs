@@ -121,7 +121,12 @@ internal sealed class NumericEvaluator(GraderOptions options, GradingBudget budg
             }
 
             case PowerNode power:
-                return Pow(Evaluate(power.Base, variable, depth, false), Evaluate(power.Exponent, variable, depth, false));
+            {
+                var baseValue = Evaluate(power.Base, variable, depth, false);
+                var exponent = Evaluate(power.Exponent, variable, depth, false);
+                return NearOnePower(power, baseValue, exponent) ?? Pow(baseValue, exponent);
+            }
+
             case RootNode root:
             {
                 var radicand = Evaluate(root.Radicand, variable, depth, false);
@@ -144,6 +149,8 @@ internal sealed class NumericEvaluator(GraderOptions options, GradingBudget budg
 
             case FunctionNode function:
                 return EvaluateFunction(function, variable, depth);
+            case SumOverNode sumOver:
+                return EvaluateSumOver(sumOver, variable, depth, inAngle);
             case PercentNode percent:
                 return Evaluate(percent.Operand, variable, depth, inAngle);
             case DegreesNode degrees:
@@ -159,6 +166,40 @@ internal sealed class NumericEvaluator(GraderOptions options, GradingBudget budg
         }
     }
 
+    private const int MaxSumTerms = 10_000;
+
+    private Approximation EvaluateSumOver(SumOverNode sum, Func<string, Complex> variable, int depth, bool inAngle)
+    {
+        var lower = Evaluate(sum.Lower, variable, depth, false).Value;
+        var upper = Evaluate(sum.Upper, variable, depth, false).Value;
+        if (lower.Imaginary != 0 || upper.Imaginary != 0 || lower.Real != Math.Round(lower.Real) || upper.Real != Math.Round(upper.Real)
+            || upper.Real - lower.Real > MaxSumTerms)
+        {
+            return Approximation.NaN;
+        }
+
+        var total = sum.IsProduct ? Complex.One : Complex.Zero;
+        var error = 0.0;
+        for (var k = lower.Real; k <= upper.Real; k++)
+        {
+            var index = k;
+            var term = Evaluate(sum.Body, name => name == sum.Variable ? index : variable(name), depth, inAngle);
+            if (sum.IsProduct)
+            {
+                var magnitude = total.Magnitude;
+                total *= term.Value;
+                error = error * term.Value.Magnitude + term.Error * magnitude + Epsilon * total.Magnitude;
+            }
+            else
+            {
+                total += term.Value;
+                error += term.Error + Epsilon * total.Magnitude;
+            }
+        }
+
+        return new(total, error);
+    }
+
     /// <summary>A literal rounded to double: exact for small integers; one that underflows to zero or overflows has an unbounded error.</summary>
     private static Approximation Literal(Rational value)
     {
@@ -170,6 +211,32 @@ internal sealed class NumericEvaluator(GraderOptions options, GradingBudget budg
 
         var lost = (!value.IsZero && (d == 0 || !double.IsNormal(d))) || !double.IsFinite(d);
         return new(d, lost ? double.PositiveInfinity : Epsilon * Math.Abs(d));
+    }
+
+    /// <summary>
+    /// (1 + δ)^e with a tiny exact δ and a huge e, as in (1+10^-100)^(10^100): double rounds the base to 1, so the power
+    /// is taken as exp(e·ln(1+δ)) with ln(1+δ) from the exact δ. Null when the base is not such a rational.
+    /// </summary>
+    private Approximation? NearOnePower(PowerNode power, Approximation baseValue, Approximation exponent)
+    {
+        if (baseValue.Value != Complex.One || exponent.Value.Imaginary != 0 || Math.Abs(exponent.Value.Real) < 1e6
+            || new ExactEvaluator(options, budget).TryEvaluate(power.Base) is not { } exactBase || !exactBase.TryGetRational(out var b))
+        {
+            return null;
+        }
+
+        var delta = (b - Rational.One).ToDouble();
+        if (delta == 0 || !double.IsFinite(delta) || Math.Abs(delta) > 1e-8)
+        {
+            return null;
+        }
+
+        // ln(1+δ) = δ - δ²/2 + δ³/3 - …, exact to double precision for |δ| ≤ 1e-8 with three terms.
+        var log = delta - delta * delta / 2 + delta * delta * delta / 3;
+        var product = exponent.Value.Real * log;
+        var value = Math.Exp(product);
+        var error = value * (Math.Abs(product) * 4 * Epsilon + Math.Abs(log) * exponent.Error + Epsilon);
+        return new Approximation(value, error);
     }
 
     private static Approximation Pow(Approximation b, Approximation e)

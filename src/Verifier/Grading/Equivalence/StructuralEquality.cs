@@ -24,6 +24,9 @@ internal static class StructuralEquality
             (FunctionNode x, FunctionNode y) => x.Name == y.Name && All(x.Arguments, y.Arguments, depth),
             (PercentNode x, PercentNode y) => Equal(x.Operand, y.Operand, depth),
             (DegreesNode x, DegreesNode y) => Equal(x.Operand, y.Operand, depth),
+            (SumOverNode x, SumOverNode y) => x.Variable == y.Variable && x.IsProduct == y.IsProduct && Equal(x.Body, y.Body, depth)
+                && Equal(x.Lower, y.Lower, depth) && Equal(x.Upper, y.Upper, depth),
+            (SequenceNode x, SequenceNode y) => x.Open == y.Open && x.Close == y.Close && All(x.Items, y.Items, depth),
             _ => false,
         };
     }

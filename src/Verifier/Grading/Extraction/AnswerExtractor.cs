@@ -1,6 +1,10 @@
 namespace BestOfN.Verifier.Grading;
 
-/// <summary>Finds the final answer of a model solution. Pure, linear in the solution's length and thread-safe.</summary>
+/// <summary>
+/// Finds the final answer of a model solution. The explicit markers (boxes, "####", "Final Answer:", "the answer is",
+/// an "A:" line) compete by position and the latest wins; only when none matched is the last math span or number of the
+/// final paragraph taken. Pure, linear in the solution's length and thread-safe.
+/// </summary>
 public static class AnswerExtractor
 {
     public static ExtractionResult Extract(string solution, ExtractionOptions options)
@@ -12,34 +16,80 @@ public static class AnswerExtractor
             ? solution.Substring(solution.Length - options.MaxScanLength)
             : solution;
 
+        var joinBoxes = options.Rules.Contains(ExtractionRule.AllBoxed);
+        Candidate? latest = null;
         foreach (var rule in options.Rules)
         {
-            var result = rule switch
+            var candidate = rule switch
             {
-                ExtractionRule.Boxed => LastBoxed(text),
+                ExtractionRule.Boxed when !joinBoxes => LastBoxed(text),
+                ExtractionRule.AllBoxed => AllBoxed(text),
                 ExtractionRule.Gsm8kHash => AfterLastMarker(text, "####", "gsm8k_hash"),
                 ExtractionRule.FinalAnswer => AfterLastPhrase(text, FinalAnswerPhrases, "final_answer"),
                 ExtractionRule.AnswerIs => AfterLastPhrase(text, AnswerIsPhrases, "answer_is"),
-                ExtractionRule.LastNumber => LastNumber(text),
+                ExtractionRule.AnswerLine => LastAnswerLine(text),
                 _ => null,
             };
-            if (result is not null)
+            if (candidate is not null && (latest is null || candidate.Position > latest.Position))
             {
-                return result;
+                latest = candidate;
             }
+        }
+
+        if (latest is not null)
+        {
+            return new ExtractionResult(latest.Answer, latest.Rule);
+        }
+
+        if (options.Rules.Contains(ExtractionRule.LastNumber) && LastNumberOrMath(text) is { } fallback)
+        {
+            return fallback;
         }
 
         return ExtractionResult.None;
     }
 
+    /// <summary>An answer found by an explicit marker; <paramref name="Position"/> is where the answer text starts, so that
+    /// "Final Answer: 5" read by two rules is one tie, won by the rule listed first.</summary>
+    private sealed record Candidate(int Position, string Answer, string Rule);
+
     private static readonly string[] FinalAnswerPhrases = ["final answer is", "final answer:", "final answer"];
 
-    private static readonly string[] AnswerIsPhrases = ["answer is", "answer:"];
+    private static readonly string[] AnswerIsPhrases = ["answer is", "answer:", "correct option is", "correct choice is"];
 
-    private static ExtractionResult? LastBoxed(string text)
+    /// <summary>Boxes tried from the end; each unbalanced one costs a scan to the end of the text.</summary>
+    private const int MaxBoxesTried = 16;
+
+    private static Candidate? LastBoxed(string text)
     {
-        // Each unbalanced box costs a scan to the end of the text, so only the last few are tried.
-        const int MaxBoxesTried = 16;
+        foreach (var box in BoxesFromTheEnd(text))
+        {
+            return new Candidate(box.Start, box.Answer, box.Rule);
+        }
+
+        return null;
+    }
+
+    /// <summary>Every box, in order; several different ones are a multi-part answer, joined as a tuple.</summary>
+    private static Candidate? AllBoxed(string text)
+    {
+        var boxes = BoxesFromTheEnd(text).ToList();
+        if (boxes.Count == 0)
+        {
+            return null;
+        }
+
+        boxes.Reverse();
+        var distinct = boxes.Select(b => b.Answer).Distinct(StringComparer.Ordinal).ToList();
+        return distinct.Count == 1
+            ? new Candidate(boxes[^1].Start, distinct[0], boxes[^1].Rule)
+            : new Candidate(boxes[^1].Start, "(" + string.Join(", ", distinct) + ")", "boxed_all");
+    }
+
+    private readonly record struct Box(int Start, string Answer, string Rule);
+
+    private static IEnumerable<Box> BoxesFromTheEnd(string text)
+    {
         var searchEnd = text.Length;
         for (var tries = 0; searchEnd > 0 && tries < MaxBoxesTried; tries++)
         {
@@ -48,7 +98,7 @@ public static class AnswerExtractor
             var start = Math.Max(boxed, fbox);
             if (start < 0)
             {
-                return null;
+                yield break;
             }
 
             var isFbox = fbox > boxed;
@@ -58,14 +108,12 @@ public static class AnswerExtractor
                 var answer = CleanAnswer(content);
                 if (answer.Length > 0)
                 {
-                    return new ExtractionResult(answer, isFbox ? "fbox" : "boxed");
+                    yield return new Box(start, answer, isFbox ? "fbox" : "boxed");
                 }
             }
 
             searchEnd = start;
         }
-
-        return null;
     }
 
     /// <summary>The content of <c>{...}</c> at <paramref name="position"/> (nested braces kept), or of <c>\boxed 5</c>; null when unbalanced.</summary>
@@ -131,7 +179,7 @@ public static class AnswerExtractor
         return text.Substring(start, end - start);
     }
 
-    private static ExtractionResult? AfterLastMarker(string text, string marker, string rule)
+    private static Candidate? AfterLastMarker(string text, string marker, string rule)
     {
         var at = text.LastIndexOf(marker, StringComparison.Ordinal);
         if (at < 0)
@@ -140,10 +188,10 @@ public static class AnswerExtractor
         }
 
         var answer = CleanAnswer(RestOfLine(text, at + marker.Length));
-        return answer.Length > 0 ? new ExtractionResult(answer, rule) : null;
+        return answer.Length > 0 ? new Candidate(at + marker.Length, answer, rule) : null;
     }
 
-    private static ExtractionResult? AfterLastPhrase(string text, string[] phrases, string rule)
+    private static Candidate? AfterLastPhrase(string text, string[] phrases, string rule)
     {
         var bestAt = -1;
         var bestLength = 0;
@@ -164,21 +212,171 @@ public static class AnswerExtractor
         }
 
         var rest = RestOfLine(text, bestAt + bestLength);
-        var answer = CleanAnswer(rest);
-        if (answer.Length == 0)
+        var answer = ReadMarkedAnswer(rest);
+        if (answer is null && CleanAnswer(rest).Length == 0)
         {
             // "The final answer is:\n\n$$42$$" puts the answer on the next non-empty line.
             var next = bestAt + bestLength + rest.Length;
-            while (next < text.Length && answer.Length == 0 && char.IsWhiteSpace(text[next]))
+            while (next < text.Length && answer is null && char.IsWhiteSpace(text[next]))
             {
                 var lineStart = next + 1;
                 var line = RestOfLine(text, lineStart);
-                answer = CleanAnswer(line);
+                answer = ReadMarkedAnswer(line);
                 next = lineStart + line.Length;
+                if (answer is null && CleanAnswer(line).Length > 0)
+                {
+                    break;
+                }
             }
         }
 
-        return answer.Length > 0 ? new ExtractionResult(answer, rule) : null;
+        return answer is null ? null : new Candidate(bestAt + bestLength, answer, rule);
+    }
+
+    /// <summary>GSM8K few-shot answers: the last line that starts with "A:".</summary>
+    private static Candidate? LastAnswerLine(string text)
+    {
+        var searchEnd = text.Length;
+        while (searchEnd > 0)
+        {
+            var at = text.LastIndexOf("A:", searchEnd - 1, StringComparison.Ordinal);
+            if (at < 0)
+            {
+                return null;
+            }
+
+            var lineStart = at;
+            while (lineStart > 0 && text[lineStart - 1] is ' ' or '\t')
+            {
+                lineStart--;
+            }
+
+            if (lineStart == 0 || text[lineStart - 1] is '\n' or '\r')
+            {
+                var answer = ReadMarkedAnswer(RestOfLine(text, at + 2), leadingFirst: false);
+                return answer is null ? null : new Candidate(at + 2, answer, "answer_line");
+            }
+
+            searchEnd = at;
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The answer after a marker: a choice letter, the marked text itself, or, when the marker is followed by a
+    /// sentence, the value it starts with ("18 because ...") or else its last math span or number ("The smallest such $k$
+    /// is 12."); null when the sentence has none.
+    /// </summary>
+    /// <param name="leadingFirst">
+    /// After "the answer is" a value at the start is the answer and what follows explains it; an "A:" line is reasoning
+    /// whose result comes last.
+    /// </param>
+    private static string? ReadMarkedAnswer(string rest, bool leadingFirst = true)
+    {
+        var cleaned = CleanAnswer(rest);
+        if (cleaned.Length == 0)
+        {
+            return null;
+        }
+
+        if (ExtractionText.TryChoiceLetter(cleaned, out var letter))
+        {
+            return letter.ToString();
+        }
+
+        if (!ExtractionText.IsSentence(cleaned))
+        {
+            return cleaned;
+        }
+
+        var sentence = CleanSentence(rest);
+        if (leadingFirst && LeadingValue(sentence) is { } leading)
+        {
+            // "18 because she sells 9 eggs": the answer comes first, the explanation after it.
+            return leading;
+        }
+
+        if (LastValue(sentence, 0) is { } value)
+        {
+            return value.Answer;
+        }
+
+        return ExtractionText.HasProseWord(cleaned) ? null : cleaned;
+    }
+
+    /// <summary>A math span or a number at the very start of a sentence, or null.</summary>
+    private static string? LeadingValue(string sentence)
+    {
+        var start = 0;
+        while (start < sentence.Length && (char.IsWhiteSpace(sentence[start]) || sentence[start] == ':'))
+        {
+            start++;
+        }
+
+        var text = sentence.Substring(start);
+        var spans = MathSpans.Find(text);
+        if (spans.Count > 0 && spans[0].Start == 0)
+        {
+            var content = CleanAnswer(spans[0].Content);
+            return HoldsValue(content) ? content : null;
+        }
+
+        var end = 0;
+        if (end < text.Length && text[end] is '-' or '−')
+        {
+            end++;
+        }
+
+        var digitsStart = end;
+        while (end < text.Length && (char.IsAsciiDigit(text[end])
+            || (text[end] is ',' or '.' or '/' && end + 1 < text.Length && char.IsAsciiDigit(text[end + 1]) && end > digitsStart)))
+        {
+            end++;
+        }
+
+        if (end == digitsStart || (end < text.Length && char.IsLetterOrDigit(text[end])))
+        {
+            return null;
+        }
+
+        return NumberTokens.Last(text.Substring(0, end), 0, [])?.Answer;
+    }
+
+    /// <summary>The answer a short sentence states ("The answer is $5$.", "x is 12"): its choice letter, last math span or number.</summary>
+    internal static string? ValueInSentence(string sentence)
+    {
+        var stripped = StripLeadIn(sentence);
+        return ReadMarkedAnswer(stripped);
+    }
+
+    /// <summary>"The final answer is", "the answer is" or "answer:" at the start of a sentence, removed.</summary>
+    private static string StripLeadIn(string sentence)
+    {
+        foreach (var phrase in (ReadOnlySpan<string>)["the final answer is", "final answer:", "the answer is", "answer:"])
+        {
+            var at = sentence.IndexOf(phrase, StringComparison.OrdinalIgnoreCase);
+            if (at >= 0 && at < 12)
+            {
+                return sentence.Substring(at + phrase.Length);
+            }
+        }
+
+        return sentence;
+    }
+
+    /// <summary>The marked text with the step tag and Minerva's closing cut off, but its math delimiters kept.</summary>
+    private static string CleanSentence(string raw)
+    {
+        var s = raw;
+        var stepTag = s.IndexOf("ки", StringComparison.Ordinal);
+        if (stepTag >= 0)
+        {
+            s = s.Substring(0, stepTag);
+        }
+
+        var hope = s.IndexOf("I hope it is correct", StringComparison.OrdinalIgnoreCase);
+        return hope >= 0 ? s.Substring(0, hope) : s;
     }
 
     private static string RestOfLine(string text, int start)
@@ -192,48 +390,107 @@ public static class AnswerExtractor
         return end < 0 ? text.Substring(start) : text.Substring(start, end - start);
     }
 
-    private static ExtractionResult? LastNumber(string text)
+    /// <summary>
+    /// The fallback: the last math span holding a value, or the last number, in the final paragraph. A text that looks
+    /// cut off has no final answer: its last number is an intermediate result.
+    /// </summary>
+    private static ExtractionResult? LastNumberOrMath(string text)
     {
-        for (var i = text.Length - 1; i >= 0; i--)
+        if (ExtractionText.LooksCutOff(text))
         {
-            if (!char.IsAsciiDigit(text[i]))
+            return null;
+        }
+
+        var paragraph = FinalParagraphStart(text);
+        return LastValue(text, paragraph) is { } value ? new ExtractionResult(value.Answer, value.Rule) : null;
+    }
+
+    /// <summary>
+    /// Where the last paragraph starts: after the last blank line that has text after it and no display block open
+    /// across it ("$$\n42\n$$" belongs with its opener).
+    /// </summary>
+    private static int FinalParagraphStart(string text)
+    {
+        var end = text.Length;
+        while (end > 0 && char.IsWhiteSpace(text[end - 1]))
+        {
+            end--;
+        }
+
+        var start = 0;
+        var openDisplay = false;
+        var openBracket = false;
+        var lineHasText = true;
+        for (var i = 0; i < end; i++)
+        {
+            var c = text[i];
+            if (c == '\n')
             {
+                if (!lineHasText && !openDisplay && !openBracket)
+                {
+                    start = i + 1;
+                }
+
+                lineHasText = false;
                 continue;
             }
 
-            var end = i + 1;
-            var start = i;
-            while (start > 0 && (char.IsAsciiDigit(text[start - 1])
-                || ((text[start - 1] == '.' || text[start - 1] == ',') && start >= 2 && char.IsAsciiDigit(text[start - 2]))))
+            if (!char.IsWhiteSpace(c))
             {
-                start--;
+                lineHasText = true;
             }
 
-            if (start > 0 && text[start - 1] == '.')
+            if (c == '$' && i + 1 < end && text[i + 1] == '$')
             {
-                start--;
+                openDisplay = !openDisplay;
+                i++;
             }
-
-            if (start > 0 && text[start - 1] == '-')
+            else if (c == '\\' && i + 1 < end)
             {
-                start--;
+                openBracket = text[i + 1] == '[' || (openBracket && text[i + 1] != ']');
+                i++;
             }
-
-            var number = text.Substring(start, end - start).Replace(",", string.Empty, StringComparison.Ordinal);
-            if (number.StartsWith('.'))
-            {
-                number = "0" + number;
-            }
-            else if (number.StartsWith("-.", StringComparison.Ordinal))
-            {
-                number = "-0" + number.Substring(1);
-            }
-
-            return new ExtractionResult(number, "last_number");
         }
 
-        return null;
+        return start;
     }
+
+    private readonly record struct Value(int Start, string Answer, string Rule);
+
+    /// <summary>The latest of the last math span holding a value and the last number outside spans, from <paramref name="from"/> on.</summary>
+    private static Value? LastValue(string text, int from)
+    {
+        var spans = MathSpans.Find(text);
+        Value? best = null;
+        for (var k = spans.Count - 1; k >= 0; k--)
+        {
+            var span = spans[k];
+            if (span.Start < from)
+            {
+                break;
+            }
+
+            var content = CleanAnswer(span.Content);
+            if (HoldsValue(content))
+            {
+                best = new Value(span.Start, content, "last_math");
+                break;
+            }
+        }
+
+        if (NumberTokens.Last(text, from, spans) is { } number && (best is null || number.Start > best.Value.Start))
+        {
+            best = new Value(number.Start, number.Answer, "last_number");
+        }
+
+        return best;
+    }
+
+    /// <summary>A span with a digit, a value command or a choice; "$k$" or "$x$" alone names a variable, not an answer.</summary>
+    private static bool HoldsValue(string content) =>
+        content.Length > 0 && (content.Any(char.IsAsciiDigit) || content.Contains("\\pi", StringComparison.Ordinal)
+            || content.Contains("\\infty", StringComparison.Ordinal) || content.Contains("\\sqrt", StringComparison.Ordinal)
+            || content.Contains("\\frac", StringComparison.Ordinal) || content.Contains("\\emptyset", StringComparison.Ordinal));
 
     /// <summary>Strips what surrounds an answer: math delimiters, "is", a trailing period, "ки" and Minerva's "I hope it is correct".</summary>
     internal static string CleanAnswer(string raw)

@@ -1,6 +1,9 @@
 namespace BestOfN.Verifier.Grading;
 
-/// <summary>One way of finding the final answer in a solution.</summary>
+/// <summary>
+/// One way of finding the final answer in a solution. The explicit markers (every rule but <see cref="LastNumber"/>)
+/// compete by position: the one latest in the solution wins. <see cref="LastNumber"/> is the fallback when none matched.
+/// </summary>
 public enum ExtractionRule
 {
     /// <summary>The last <c>\boxed{..}</c> or <c>\fbox{..}</c>, nested braces included.</summary>
@@ -15,22 +18,31 @@ public enum ExtractionRule
     /// <summary>"The answer is ...", "The answer is: X ки" (Math-Shepherd style) and "Answer: ...".</summary>
     AnswerIs,
 
-    /// <summary>The last number in the text.</summary>
+    /// <summary>
+    /// The fallback: in the final paragraph, the last <c>$..$</c>, <c>\(..\)</c> or <c>\[..\]</c> span holding a value
+    /// ("last_math"), or the last number, a fraction a/b or a comma list ("last_number"); nothing when the text is cut off.
+    /// </summary>
     LastNumber,
+
+    /// <summary>GSM8K few-shot style: the last line that starts with <c>A:</c>.</summary>
+    AnswerLine,
+
+    /// <summary>Every <c>\boxed{..}</c>, joined as a tuple when there are several different ones (a multi-part answer).</summary>
+    AllBoxed,
 }
 
 /// <summary>Default values of <see cref="ExtractionOptions"/>.</summary>
 public static class ExtractionDefaults
 {
-    /// <summary>The default value is boxed, GSM8K hash, final answer, answer is, then last number.</summary>
+    /// <summary>The default value is boxed, GSM8K hash, final answer, answer is, the "A:" line, then the last number.</summary>
     public static readonly IReadOnlyList<ExtractionRule> Rules =
-        [ExtractionRule.Boxed, ExtractionRule.Gsm8kHash, ExtractionRule.FinalAnswer, ExtractionRule.AnswerIs, ExtractionRule.LastNumber];
+        [ExtractionRule.Boxed, ExtractionRule.Gsm8kHash, ExtractionRule.FinalAnswer, ExtractionRule.AnswerIs, ExtractionRule.AnswerLine, ExtractionRule.LastNumber];
 
     /// <summary>The default value is 200,000: only the last 200,000 characters of a solution are searched.</summary>
     public const int MaxScanLength = 200_000;
 }
 
-/// <summary>Which rules find a final answer, tried in order; the first that matches wins.</summary>
+/// <summary>Which rules may find a final answer; among the explicit markers the latest in the solution wins.</summary>
 public sealed record ExtractionOptions
 {
     /// <summary>Every rule, boxed first and the last number as a fallback (lm-evaluation-harness' "flexible").</summary>
@@ -42,15 +54,22 @@ public sealed record ExtractionOptions
     /// <summary>Only <c>#### n</c>, as lm-evaluation-harness' "strict-match" for GSM8K.</summary>
     public static readonly ExtractionOptions Gsm8kStrict = new() { Rules = [ExtractionRule.Gsm8kHash] };
 
+    /// <summary>Like <see cref="Flexible"/>, but several different boxes are joined as a tuple, for multi-part answers.</summary>
+    public static readonly ExtractionOptions MultiPart = new()
+    {
+        Rules = [ExtractionRule.AllBoxed, ExtractionRule.Gsm8kHash, ExtractionRule.FinalAnswer, ExtractionRule.AnswerIs, ExtractionRule.AnswerLine, ExtractionRule.LastNumber],
+    };
+
     public IReadOnlyList<ExtractionRule> Rules { get; init; } = ExtractionDefaults.Rules;
 
     /// <summary>Only this many characters at the end of a solution are searched.</summary>
     public int MaxScanLength { get; init; } = ExtractionDefaults.MaxScanLength;
 
-    /// <summary>The named preset (flexible, math-strict, gsm8k-strict), or null.</summary>
+    /// <summary>The named preset (flexible, math-strict, gsm8k-strict, multi-part), or null.</summary>
     public static ExtractionOptions? FromName(string name) => name.ToLowerInvariant() switch
     {
         "flexible" => Flexible,
+        "multi-part" => MultiPart,
         "math-strict" or "boxed" => MathStrict,
         "gsm8k-strict" or "strict" => Gsm8kStrict,
         _ => null,

@@ -43,6 +43,9 @@ internal static class AnswerParser
 {
     private const int MaxPlusMinusExpansions = 16;
 
+    /// <summary>Longer sentences are not read for an answer: a gold or an answer is short.</summary>
+    private const int MaxSentenceLength = 300;
+
     /// <param name="byNormalized">A memo of parses by normalised string, shared by spellings that differ only in spacing and delimiters.</param>
     public static ParsedAnswer Parse(string raw, GraderOptions options, GradingBudget budget, BoundedCache<string, ParsedAnswer>? byNormalized = null)
     {
@@ -103,6 +106,13 @@ internal static class AnswerParser
 
         if (FindProseWord(unwrapped) is { } prose)
         {
+            // "The answer is $5$." or "x is 12": a short sentence around the answer, on either side, stands for its value.
+            if (unwrapped.Length <= MaxSentenceLength && AnswerExtractor.ValueInSentence(unwrapped) is { } value
+                && value.Length < unwrapped.Length && FindProseWord(value) is null)
+            {
+                return Classify(Prepare(value), options, budget);
+            }
+
             throw new AnswerParseException($"'{prose}' reads as a sentence, not an answer");
         }
 
@@ -174,6 +184,10 @@ internal static class AnswerParser
             {
                 s = s.Trim('$').Trim();
             }
+            else if (TryUnwrapBox(s, out var boxContent))
+            {
+                s = boxContent;
+            }
             else if (s.StartsWith("\\(", StringComparison.Ordinal) && s.EndsWith("\\)", StringComparison.Ordinal) && s.Length >= 4)
             {
                 s = s.Substring(2, s.Length - 4).Trim();
@@ -191,6 +205,23 @@ internal static class AnswerParser
         }
 
         return s;
+    }
+
+    /// <summary>"\\boxed{..}" or "\\fbox{..}" around the whole answer, as the gold of a dataset may be written.</summary>
+    private static bool TryUnwrapBox(string s, out string content)
+    {
+        content = s;
+        foreach (var command in (ReadOnlySpan<string>)["\\boxed", "\\fbox"])
+        {
+            if (s.StartsWith(command, StringComparison.Ordinal) && s.EndsWith('}')
+                && AnswerExtractor.BoxContent(s, command.Length) is { } inner && inner.Length == s.Length - command.Length - 2)
+            {
+                content = inner.Trim();
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>A string key: equal keys are always equal answers (spacing, \left/\right, \dfrac, $ and \! do not matter).</summary>

@@ -74,3 +74,6 @@ internal sealed record ClockTimeNode(int Hours, int Minutes) : MathNode
 {
     public override string ToString() => $"{Hours}:{Minutes:D2}";
 }
+
+/// <summary><c>\sum_{k=lo}^{hi} body</c> (or <c>\prod</c>): the variable is bound inside the body only.</summary>
+internal sealed record SumOverNode(MathNode Body, string Variable, MathNode Lower, MathNode Upper, bool IsProduct) : MathNode;

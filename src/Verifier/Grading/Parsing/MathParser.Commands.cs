@@ -100,6 +100,8 @@ internal sealed partial class MathParser
 
             case "begin":
                 return ParseEnvironment();
+            case "sum" or "prod":
+                return ParseSumOver(isProduct: name == "prod");
             case "overline" or "overrightarrow" or "vec" or "widehat" or "hat" or "bar" or "angle" or "triangle" or "arc" or "overarc":
             {
                 // A named object such as the segment \overline{CD}: a symbol of its own, not the product C·D.
@@ -193,5 +195,65 @@ internal sealed partial class MathParser
         }
 
         return 0;
+    }
+
+    /// <summary><c>\sum_{k=1}^{n} k^2</c>: the bounds in either order, then one term (a bracket, or a product of factors).</summary>
+    private MathNode ParseSumOver(bool isProduct)
+    {
+        string? variable = null;
+        MathNode? lower = null;
+        MathNode? upper = null;
+        for (var scripts = 0; scripts < 2; scripts++)
+        {
+            SkipSpace();
+            if (Current == '_' && lower is null)
+            {
+                _pos++;
+                SkipSpace();
+                if (!TryReadBraceContent(out var range))
+                {
+                    throw Error("a sum needs its range in braces: _{k=1}");
+                }
+
+                var equals = range.IndexOf('=', StringComparison.Ordinal);
+                var name = equals < 0 ? string.Empty : range.Substring(0, equals).Trim();
+                if (name.Length == 0 || !name.All(char.IsAsciiLetter) || name.Length > 1)
+                {
+                    throw Error("a sum's index must be one letter: _{k=1}");
+                }
+
+                variable = name;
+                lower = Parse(range.Substring(equals + 1), _options, _budget, _depth + 1);
+            }
+            else if (Current == '^' && upper is null)
+            {
+                _pos++;
+                upper = ParseScriptArgument(isExponent: true);
+            }
+        }
+
+        if (variable is null || lower is null || upper is null)
+        {
+            throw Error("a sum needs both bounds");
+        }
+
+        SkipSpace();
+        MathNode body;
+        if (Current == '(')
+        {
+            body = ParsePrimary();
+        }
+        else
+        {
+            var factors = new List<MathNode> { ParsePower() };
+            while (StartsImplicitFactor(allowFunctions: true))
+            {
+                factors.Add(ParsePower());
+            }
+
+            body = factors.Count == 1 ? factors[0] : new ProductNode(factors);
+        }
+
+        return new SumOverNode(body, variable, lower, upper, isProduct);
     }
 }

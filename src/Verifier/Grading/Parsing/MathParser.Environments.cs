@@ -1,6 +1,6 @@
 namespace BestOfN.Verifier.Grading;
 
-// \begin{..}..\end{..} environments: matrices and arrays.
+// \begin{..}..\end{..} environments: matrices, arrays and cases.
 internal sealed partial class MathParser
 {
     private MathNode ParseEnvironment()
@@ -11,7 +11,7 @@ internal sealed partial class MathParser
         }
 
         environment = environment.Trim();
-        if (environment is not ("pmatrix" or "bmatrix" or "Bmatrix" or "matrix" or "vmatrix" or "smallmatrix" or "array"))
+        if (environment is not ("pmatrix" or "bmatrix" or "Bmatrix" or "matrix" or "vmatrix" or "smallmatrix" or "array" or "cases"))
         {
             throw Error($"unsupported environment '{environment}'");
         }
@@ -47,7 +47,8 @@ internal sealed partial class MathParser
                 break;
             }
 
-            row.Add(ParseUnion());
+            // A cases row is "value & condition": the condition is a relation after an optional "if", or "otherwise".
+            row.Add(environment == "cases" && row.Count > 0 ? ParseCaseCondition() : ParseUnion());
             SkipSpace();
             if (Current == '&')
             {
@@ -80,11 +81,70 @@ internal sealed partial class MathParser
             throw Error("matrix rows differ in length");
         }
 
+        if (environment == "cases" && rows[0].Count != 2)
+        {
+            throw Error("each row of cases needs a value and a condition");
+        }
+
         if (environment == "vmatrix")
         {
             throw Error("determinants are not supported");
         }
 
         return new MatrixNode(rows);
+    }
+
+    private static readonly string[] ConditionWords = ["if", "for", "when", "where"];
+
+    private static readonly string[] OtherwiseWords = ["otherwise", "else"];
+
+    private MathNode ParseCaseCondition()
+    {
+        SkipSpace();
+        var save = _pos;
+        var word = ReadConditionWord();
+        if (OtherwiseWords.Contains(word))
+        {
+            return new TextNode("otherwise");
+        }
+
+        if (!ConditionWords.Contains(word))
+        {
+            _pos = save;
+        }
+
+        return ParseRelation();
+    }
+
+    /// <summary>A word at the cursor, bare or as <c>\text{ if }</c>, lower-cased; empty when there is none.</summary>
+    private string ReadConditionWord()
+    {
+        if (Current == '\\')
+        {
+            var save = _pos;
+            var name = ReadCommandName();
+            if (TextCommands.Contains(name) && TryReadBraceContent(out var content))
+            {
+                return content.Trim().ToLowerInvariant();
+            }
+
+            _pos = save;
+            return string.Empty;
+        }
+
+        var start = _pos;
+        while (char.IsAsciiLetter(Current))
+        {
+            _pos++;
+        }
+
+        var word = _text.Substring(start, _pos - start).ToLowerInvariant();
+        if (!ConditionWords.Contains(word) && !OtherwiseWords.Contains(word))
+        {
+            _pos = start;
+            return string.Empty;
+        }
+
+        return word;
     }
 }

@@ -6,7 +6,7 @@ internal sealed partial class MathParser
     private static readonly HashSet<string> ValueCommands = new(StringComparer.Ordinal)
     {
         "frac", "dfrac", "tfrac", "cfrac", "sqrt", "pi", "infty", "infin", "binom", "dbinom", "tbinom", "lfloor", "lceil",
-        "lvert", "vert", "operatorname", "begin", "lbrace",
+        "lvert", "vert", "operatorname", "begin", "lbrace", "sum", "prod",
     };
 
     private bool StartsImplicitFactor(bool allowFunctions)

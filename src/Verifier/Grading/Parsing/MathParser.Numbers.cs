@@ -19,7 +19,8 @@ internal sealed partial class MathParser
 
         // Thousands separators: "1,234" at the top level, "10,\!080" and "1{,}000" anywhere.
         var groupedDigits = integerDigits;
-        while (integerDigits > 0 && TryThousandsGroup(groupedDigits, out var groupEnd))
+        // A leading zero cannot start a thousands group: "0,111" is the list 0, 111.
+        while (integerDigits > 0 && digits[0] != '0' && TryThousandsGroup(groupedDigits, out var groupEnd))
         {
             digits.Append(_text, groupEnd - 3, 3);
             _pos = groupEnd;

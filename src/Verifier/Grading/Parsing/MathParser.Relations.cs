@@ -191,7 +191,8 @@ internal sealed partial class MathParser
                     "lt" => "<",
                     "gt" => ">",
                     "ne" or "neq" => "!=",
-                    "approx" or "equiv" => "=",
+                    "approx" => "≈",
+                    "equiv" => "=",
                     "in" => "in",
                     _ => string.Empty,
                 };

@@ -50,14 +50,14 @@ public sealed class MathEquivalenceNoFalseEqualPropertyTests
         return NotEqual($"{c}\\left({f(x)}\\right) + {s}", $"{c}\\left({f("-" + x)}\\right) + {s}");
     }
 
-    /// <summary>Values with an exact form, rational, radical or multiple of π, and values the engine can only evaluate numerically.</summary>
+    /// <summary>Non-zero values with an exact form (rational, radical, multiple of π) and values the engine can only evaluate numerically.</summary>
     private static readonly Func<int, int, string>[] Values =
     [
         (p, q) => $"{p}",
         (p, q) => $@"\frac{{{p}}}{{{q}}}",
         (p, q) => $@"\sqrt{{{q + 1}}}",
         (p, q) => $@"{p}\pi",
-        (p, q) => $@"\frac{{{p}+\sqrt{{{q + 1}}}}}{{{q}}}",
+        (p, q) => $@"\frac{{{Math.Abs(p)}+\sqrt{{{q + 1}}}}}{{{q}}}",
         (p, q) => $"e^{{{p % 5}}}",
         (p, q) => $@"\sqrt[3]{{{q + 1}}}",
         (p, q) => $@"\ln {q + 1}",

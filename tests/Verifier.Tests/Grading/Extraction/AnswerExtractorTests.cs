@@ -74,12 +74,14 @@ public sealed class AnswerExtractorTests
     }
 
     [Fact]
-    public void Rules_are_tried_in_the_configured_order()
+    public void The_latest_explicit_marker_wins_whatever_the_rule_order()
     {
         const string solution = "#### 5\nThe answer is $\\boxed{6}$";
-        Assert.Equal("6", AnswerExtractor.Extract(solution, ExtractionOptions.Flexible).Answer);
         var hashFirst = new ExtractionOptions { Rules = [ExtractionRule.Gsm8kHash, ExtractionRule.Boxed] };
-        Assert.Equal(("5", "gsm8k_hash"), (AnswerExtractor.Extract(solution, hashFirst).Answer, AnswerExtractor.Extract(solution, hashFirst).Rule));
+        Assert.Equal(("6", "boxed"), (AnswerExtractor.Extract(solution, ExtractionOptions.Flexible).Answer, AnswerExtractor.Extract(solution, ExtractionOptions.Flexible).Rule));
+        Assert.Equal(("6", "boxed"), (AnswerExtractor.Extract(solution, hashFirst).Answer, AnswerExtractor.Extract(solution, hashFirst).Rule));
+        var hashOnly = new ExtractionOptions { Rules = [ExtractionRule.Gsm8kHash] };
+        Assert.Equal("5", AnswerExtractor.Extract(solution, hashOnly).Answer);
     }
 
     [Fact]
@@ -113,8 +115,9 @@ public sealed class AnswerExtractorTests
     public void Defaults_are_pinned()
     {
         Assert.Equal(
-            [ExtractionRule.Boxed, ExtractionRule.Gsm8kHash, ExtractionRule.FinalAnswer, ExtractionRule.AnswerIs, ExtractionRule.LastNumber],
+            [ExtractionRule.Boxed, ExtractionRule.Gsm8kHash, ExtractionRule.FinalAnswer, ExtractionRule.AnswerIs, ExtractionRule.AnswerLine, ExtractionRule.LastNumber],
             ExtractionOptions.Flexible.Rules);
+        Assert.Same(ExtractionOptions.MultiPart, ExtractionOptions.FromName("multi-part"));
         Assert.Equal(200_000, ExtractionDefaults.MaxScanLength);
         Assert.Same(ExtractionOptions.Gsm8kStrict, ExtractionOptions.FromName("gsm8k-strict"));
         Assert.Null(ExtractionOptions.FromName("nope"));
