@@ -30,7 +30,14 @@ public sealed partial class RunStore : IDisposable
     {
         var full = FullPath(path);
         var dir = System.IO.Path.GetDirectoryName(full);
-        if (dir is not null) Directory.CreateDirectory(dir);
+        try
+        {
+            if (dir is not null) Directory.CreateDirectory(dir);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new RunStoreWriteException($"Cannot create {dir}, the folder of the store {full} ({e.Message}); give --store a path in a writable folder.", e);
+        }
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = full, Pooling = false }.ToString());
         var store = new RunStore(connection, full, isReadOnly: false);
         try

@@ -3,7 +3,7 @@ using Microsoft.Data.Sqlite;
 namespace BestOfN.Store;
 
 /// <summary>A write the store could not take now (another process holds it, the disk is full, the file is read-only): the run failed, its stored work is kept.</summary>
-public sealed class RunStoreWriteException(string message, SqliteException inner) : IOException(message, inner);
+public sealed class RunStoreWriteException(string message, Exception inner) : IOException(message, inner);
 
 /// <summary>SQLite's failures to write, as one line that names the store and says what to do.</summary>
 internal static class StoreErrors

@@ -72,6 +72,18 @@ public sealed class SmallTmpfs : IDisposable
 
     public string Path { get; }
 
+    /// <summary>Gives the file system more (or less) room, keeping its files.</summary>
+    public void Resize(int kibibytes)
+    {
+        if (RunTool("mount", "-o", $"remount,size={kibibytes}k", Path) is { } error) throw new InvalidOperationException($"remount failed: {error}");
+    }
+
+    /// <summary>Makes the file system read-only: writes fail with EROFS, for root too.</summary>
+    public void RemountReadOnly()
+    {
+        if (RunTool("mount", "-o", "remount,ro", Path) is { } error) throw new InvalidOperationException($"remount failed: {error}");
+    }
+
     public void Dispose()
     {
         RunTool("umount", Path);
