@@ -128,6 +128,23 @@ public class RunStoreFailureTests
         Assert.Equal(0L, cmd.ExecuteScalar());
     }
 
+    [Fact]
+    public void A_store_another_process_keeps_locked_past_the_busy_timeout_is_one_line_naming_it_and_the_samples_stay_unwritten()
+    {
+        var path = WriteStore(NewDir(), withScores: false);
+        using var store = RunStore.Open(path);
+        using var other = new SqliteConnection($"Data Source={path};Pooling=False");
+        other.Open();
+        using var holdsTheWriteLock = other.BeginTransaction(System.Data.IsolationLevel.Serializable, deferred: false);
+
+        // Waits out the busy timeouts (SQLite's 10 s, retried by Microsoft.Data.Sqlite up to its 30 s command timeout) before giving up.
+        var e = Assert.Throws<RunStoreWriteException>(() => store.SaveSamples([Sample("b", 1)]));
+
+        Assert.Equal($"{path} is busy: another process is writing to it. Wait for it to finish, or give another --store.", e.Message);
+        holdsTheWriteLock.Rollback();
+        Assert.Equal(3, store.SampleCount("r1"));
+    }
+
     [PermissionDenialFact]
     public void Opening_a_read_only_store_to_write_names_it_and_says_what_to_do_while_reading_it_still_works()
     {
