@@ -74,9 +74,10 @@ public sealed partial class RunStore : IDisposable
         {
             return OpenReadOnly(full, immutable: false);
         }
-        catch (SqliteException e) when ((e.SqliteErrorCode & 0xFF) == StoreErrors.CantOpen)
+        catch (SqliteException e) when ((e.SqliteErrorCode & 0xFF) is StoreErrors.CantOpen or StoreErrors.ReadOnly)
         {
-            // A WAL store whose -shm file is gone and whose folder is read-only cannot be opened shared; nobody can write it
+            // A WAL store whose -shm file is gone and whose folder is read-only cannot be opened shared (SQLite cannot make the -shm
+            // file: "cannot open", or "readonly" for a read-only connection); nobody can write it
             // there either, so reading it as immutable is safe, unless a -wal file still holds commits an immutable read would skip.
             if (new FileInfo(full + "-wal") is { Exists: true, Length: > 0 })
                 throw new InvalidDataException($"{full} has commits in {full}-wal that cannot be read while its folder is read-only; make the folder writable and run score or import on the store once to fold them in.", e);

@@ -8,9 +8,9 @@ public sealed class RunStoreWriteException(string message, Exception inner) : IO
 /// <summary>SQLite's failures to write, as one line that names the store and says what to do.</summary>
 internal static class StoreErrors
 {
-    private const int Busy = 5, Locked = 6, ReadOnly = 8, IoError = 10, Full = 13;
+    private const int Busy = 5, Locked = 6, IoError = 10, Full = 13;
 
-    public const int CantOpen = 14;
+    public const int ReadOnly = 8, CantOpen = 14;
 
     /// <summary>The failure as one clear line, or null when it is not one of SQLite's write failures.</summary>
     public static RunStoreWriteException? WriteFailure(string path, SqliteException e)

