@@ -76,9 +76,9 @@ public sealed partial class RunStore : IDisposable
         }
         catch (SqliteException e) when ((e.SqliteErrorCode & 0xFF) is StoreErrors.CantOpen or StoreErrors.ReadOnly)
         {
-            // A WAL store whose -shm file is gone and whose folder is read-only cannot be opened shared (SQLite cannot make the -shm
-            // file: "cannot open", or "readonly" for a read-only connection); nobody can write it
-            // there either, so reading it as immutable is safe, unless a -wal file still holds commits an immutable read would skip.
+            // A WAL store whose -shm file is gone and whose folder is read-only cannot be opened shared: SQLite cannot make the -shm
+            // file ("cannot open", or "readonly" for a read-only connection). Nobody can write it there either, so reading it as
+            // immutable is safe, unless a -wal file still holds commits an immutable read would skip.
             if (new FileInfo(full + "-wal") is { Exists: true, Length: > 0 })
                 throw new InvalidDataException($"{full} has commits in {full}-wal that cannot be read while its folder is read-only; make the folder writable and run score or import on the store once to fold them in.", e);
             try
