@@ -19,14 +19,18 @@ public static class DatasetLoader
             DatasetFormat.Csv => ReadCsv(spec),
             _ => throw new ArgumentOutOfRangeException(nameof(spec)),
         };
+        if (problems.Count == 0) throw new DatasetException(spec.Path, 1, null, "holds no problems; give a dataset with at least one.");
         var duplicate = problems.GroupBy(p => p.Id).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null) throw new DatasetException(spec.Path, 0, "id", $"problem id '{duplicate.Key}' appears {duplicate.Count()} times; ids must be unique.");
         return problems;
     }
 
     /// <summary>Keeps the problems named in <paramref name="ids"/> (in the dataset's order), then the first <paramref name="limit"/>.</summary>
+    /// <exception cref="ArgumentException">The selection is empty: no problems, or a limit below 1.</exception>
     public static IReadOnlyList<Problem> Select(IReadOnlyList<Problem> problems, IReadOnlyCollection<string>? ids, int? limit)
     {
+        if (limit is <= 0) throw new ArgumentException($"--limit {limit} selects no problems; give 1 or more, or leave it out for all.");
+        if (problems.Count == 0) throw new ArgumentException("The dataset holds no problems to select from.");
         IEnumerable<Problem> chosen = problems;
         if (ids is { Count: > 0 })
         {
@@ -52,14 +56,49 @@ public static class DatasetLoader
             if (string.IsNullOrWhiteSpace(line)) continue;
             JsonDocument doc;
             try { doc = JsonDocument.Parse(line); }
-            catch (JsonException e) { throw new DatasetException(spec.Path, lineNo, null, $"not valid JSON: {e.Message}"); }
+            catch (JsonException e) { throw new DatasetException(spec.Path, lineNo, null, $"not valid JSON at byte {e.BytePositionInLine + 1}: {WithoutPosition(e.Message)}"); }
             using (doc)
             {
                 if (doc.RootElement.ValueKind != JsonValueKind.Object) throw new DatasetException(spec.Path, lineNo, null, "expected a JSON object per line");
+                if (LoneSurrogateField(doc.RootElement) is { } field)
+                    throw new DatasetException(spec.Path, lineNo, field, "holds a lone surrogate (an unpaired \\uD800-\\uDFFF escape), which is not text; fix or drop the line.");
                 result.Add(read(spec, lineNo, doc.RootElement));
             }
         }
         return result;
+    }
+
+    /// <summary>System.Text.Json's message without its own "LineNumber: 0 | BytePositionInLine: n." tail, which counts within the line only.</summary>
+    private static string WithoutPosition(string message) =>
+        System.Text.RegularExpressions.Regex.Replace(message, @"\s*(Path: \S* \| )?LineNumber: \d+ \| BytePositionInLine: \d+\.?$", "").TrimEnd('.') + ".";
+
+    /// <summary>The first top-level field whose name or string value is not valid UTF-16 (System.Text.Json parses those, then throws on reading).</summary>
+    private static string? LoneSurrogateField(JsonElement obj)
+    {
+        var index = 0;
+        foreach (var p in obj.EnumerateObject())
+        {
+            index++;
+            string name;
+            try
+            {
+                name = p.Name;
+            }
+            catch (InvalidOperationException)
+            {
+                return $"#{index}";
+            }
+            if (p.Value.ValueKind != JsonValueKind.String) continue;
+            try
+            {
+                p.Value.GetString();
+            }
+            catch (InvalidOperationException)
+            {
+                return name;
+            }
+        }
+        return null;
     }
 
     private static Problem Gsm8k(DatasetSpec spec, int line, JsonElement obj)
@@ -141,6 +180,7 @@ public static class DatasetLoader
             var row = header.Zip(fields).ToDictionary(p => p.First, p => p.Second);
             string? Get(string ours) => row.TryGetValue(Name(ours), out var v) && v.Length > 0 ? v : null;
             var question = Get("question") ?? throw new DatasetException(spec.Path, line, Name("question"), "missing or empty");
+            RejectNul(spec, line, Name("question"), question);
             var id = Get("id") ?? $"{Path.GetFileNameWithoutExtension(spec.Path)}-{line - 2}";
             var mapped = new[] { "question", "answer", "id", "solution" }.Select(Name).ToHashSet();
             result.Add(new Problem(id, question, Get("answer"), Get("solution"), row.Where(kv => !mapped.Contains(kv.Key)).ToDictionary()));
@@ -153,11 +193,16 @@ public static class DatasetLoader
         if (!obj.TryGetProperty(field, out var v)) throw new DatasetException(spec.Path, line, field, "missing");
         return v.ValueKind switch
         {
-            JsonValueKind.String => v.GetString()!,
+            JsonValueKind.String => RejectNul(spec, line, field, v.GetString()!),
             JsonValueKind.Number => v.GetRawText(),
             _ => throw new DatasetException(spec.Path, line, field, $"expected a string, found {v.ValueKind}"),
         };
     }
+
+    /// <summary>A NUL would end the text at the native boundary (llama.cpp takes C strings), silently cutting the question.</summary>
+    private static string RejectNul(DatasetSpec spec, int line, string field, string value) => value.Contains('\0')
+        ? throw new DatasetException(spec.Path, line, field, $"holds a NUL character (\\u0000) at offset {value.IndexOf('\0')}; remove it.")
+        : value;
 
     private static string? OptionalString(JsonElement obj, string field) =>
         obj.TryGetProperty(field, out var v) ? v.ValueKind switch

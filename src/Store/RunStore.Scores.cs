@@ -20,10 +20,12 @@ public sealed partial class RunStore
 {
     private bool _scoreTablesReady;
 
-    private void EnsureScoreTables()
+    /// <summary>Creates or upgrades the score tables; false when a read-only store has none (it holds no scores).</summary>
+    private bool EnsureScoreTables()
     {
-        if (_scoreTablesReady) return;
-        Execute("""
+        if (_scoreTablesReady) return true;
+        if (IsReadOnly) return _scoreTablesReady = ScoreTablesReadable();
+        Write(() => Execute("""
             CREATE TABLE IF NOT EXISTS scorers(
                 run_id TEXT NOT NULL REFERENCES runs(run_id), scorer_id TEXT NOT NULL, protocol TEXT NOT NULL, model_path TEXT, model_sha256 TEXT,
                 config_json TEXT NOT NULL, manifest_json TEXT NOT NULL, created_at TEXT NOT NULL,
@@ -34,10 +36,20 @@ public sealed partial class RunStore
                 step_count INTEGER NOT NULL, token_count INTEGER NOT NULL, score_ms REAL NOT NULL, created_at TEXT NOT NULL,
                 PRIMARY KEY(run_id, scorer_id, problem_id, sample_index),
                 FOREIGN KEY(run_id, scorer_id) REFERENCES scorers(run_id, scorer_id));
-            """);
-        AddScoresStepsColumn();
-        _scoreTablesReady = true;
+            """));
+        Write(AddScoresStepsColumn);
+        return _scoreTablesReady = true;
     }
+
+    private bool ScoreTablesReadable()
+    {
+        if (Scalar<long>("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN ('scorers', 'scores')") < 2) return false;
+        if (!HasScoresStepsColumn())
+            throw new InvalidDataException($"{Path} was written by an older build; open it once writable (score or import into it) to upgrade it, then read it.");
+        return true;
+    }
+
+    private bool HasScoresStepsColumn() => Scalar<long>("SELECT COUNT(*) FROM pragma_table_info('scorers') WHERE name = 'scores_steps'") > 0;
 
     /// <summary>
     /// Stores written before the typed scores_steps column learn each scorer's level from its data: a scorer that stored an
@@ -45,7 +57,7 @@ public sealed partial class RunStore
     /// </summary>
     private void AddScoresStepsColumn()
     {
-        if (Scalar<long>("SELECT COUNT(*) FROM pragma_table_info('scorers') WHERE name = 'scores_steps'") > 0) return;
+        if (HasScoresStepsColumn()) return;
         Execute("""
             ALTER TABLE scorers ADD COLUMN scores_steps INTEGER NOT NULL DEFAULT 1;
             UPDATE scorers SET scores_steps = 0 WHERE EXISTS(
@@ -54,7 +66,7 @@ public sealed partial class RunStore
     }
 
     /// <summary>Creates the scorer, or returns the stored one with the same id. A stored scorer with another configuration is an error.</summary>
-    public ScorerInfo EnsureScorer(ScorerInfo scorer)
+    public ScorerInfo EnsureScorer(ScorerInfo scorer) => Write(() =>
     {
         EnsureScoreTables();
         var existing = Scorers(scorer.RunId).FirstOrDefault(s => s.ScorerId == scorer.ScorerId);
@@ -72,12 +84,12 @@ public sealed partial class RunStore
             ("$config", scorer.ConfigJson), ("$manifest", scorer.ManifestJson), ("$created", scorer.CreatedAt.ToString("O")));
         cmd.ExecuteNonQuery();
         return scorer;
-    }
+    });
 
     /// <summary>The scorers of a run, oldest first.</summary>
     public IReadOnlyList<ScorerInfo> Scorers(string runId)
     {
-        EnsureScoreTables();
+        if (!EnsureScoreTables()) return [];
         using var cmd = Command("""
             SELECT scorer_id, protocol, scores_steps, model_path, model_sha256, config_json, manifest_json, created_at FROM scorers
             WHERE run_id = $run ORDER BY created_at, scorer_id
@@ -95,7 +107,7 @@ public sealed partial class RunStore
 
     public IReadOnlySet<int> ScoredIndices(string runId, string scorerId, string problemId)
     {
-        EnsureScoreTables();
+        if (!EnsureScoreTables()) return new HashSet<int>();
         using var cmd = Command("SELECT sample_index FROM scores WHERE run_id = $run AND scorer_id = $scorer AND problem_id = $pid",
             ("$run", runId), ("$scorer", scorerId), ("$pid", problemId));
         using var r = cmd.ExecuteReader();
@@ -108,12 +120,13 @@ public sealed partial class RunStore
     public int SaveScores(string runId, string scorerId, IEnumerable<StoredScore> scores)
     {
         EnsureScoreTables();
-        using var tx = _connection.BeginTransaction();
-        var inserted = 0;
         var now = DateTimeOffset.UtcNow.ToString("O");
-        foreach (var s in scores)
-        {
-            using var cmd = Command("""
+        return InTransaction(() => scores.Sum(s => InsertScore(runId, scorerId, s, now)));
+    }
+
+    private int InsertScore(string runId, string scorerId, StoredScore s, string now)
+    {
+        using var cmd = Command("""
                 INSERT OR IGNORE INTO scores(run_id, scorer_id, problem_id, sample_index, status, orm_score, step_scores_json, step_positions_json,
                     step_count, token_count, score_ms, created_at)
                 VALUES($run, $scorer, $pid, $idx, $status, $orm, $steps, $positions, $nsteps, $tokens, $ms, $created)
@@ -121,17 +134,13 @@ public sealed partial class RunStore
                 ("$run", runId), ("$scorer", scorerId), ("$pid", s.ProblemId), ("$idx", s.Index), ("$status", s.Status), ("$orm", s.OrmScore),
                 ("$steps", JsonSerializer.Serialize(s.StepScores)), ("$positions", JsonSerializer.Serialize(s.StepPositions)), ("$nsteps", s.StepCount),
                 ("$tokens", s.TokenCount), ("$ms", s.Milliseconds), ("$created", now));
-            cmd.Transaction = tx;
-            inserted += cmd.ExecuteNonQuery();
-        }
-        tx.Commit();
-        return inserted;
+        return cmd.ExecuteNonQuery();
     }
 
     /// <summary>The stored scores of one scorer, in problem order, then index order.</summary>
     public IEnumerable<StoredScore> Scores(string runId, string scorerId)
     {
-        EnsureScoreTables();
+        if (!EnsureScoreTables()) yield break;
         using var cmd = Command("""
             SELECT s.problem_id, s.sample_index, s.status, s.orm_score, s.step_scores_json, s.step_positions_json, s.step_count, s.token_count, s.score_ms
             FROM scores s JOIN problems p ON p.run_id = s.run_id AND p.problem_id = s.problem_id
@@ -147,7 +156,7 @@ public sealed partial class RunStore
 
     public long ScoreCount(string runId, string scorerId)
     {
-        EnsureScoreTables();
+        if (!EnsureScoreTables()) return 0;
         return Scalar<long>("SELECT COUNT(*) FROM scores WHERE run_id = $run AND scorer_id = $scorer", ("$run", runId), ("$scorer", scorerId));
     }
 }

@@ -11,38 +11,120 @@ public sealed partial class RunStore : IDisposable
 {
     private const int SchemaVersion = 1;
     private readonly SqliteConnection _connection;
+    private SqliteTransaction? _transaction;
 
-    private RunStore(SqliteConnection connection, string path)
+    private RunStore(SqliteConnection connection, string path, bool isReadOnly)
     {
         _connection = connection;
         Path = path;
+        IsReadOnly = isReadOnly;
     }
 
     public string Path { get; }
 
+    /// <summary>Opened with <see cref="OpenReadOnly"/>: every write is refused.</summary>
+    public bool IsReadOnly { get; }
+
+    /// <summary>Opens the store for reading and writing, creating it (and its folder) when missing, and migrates its schema.</summary>
     public static RunStore Open(string path)
     {
-        var full = System.IO.Path.GetFullPath(path);
+        var full = FullPath(path);
         var dir = System.IO.Path.GetDirectoryName(full);
-        if (dir is not null) Directory.CreateDirectory(dir);
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = full, Pooling = false }.ToString());
-        connection.Open();
-        var store = new RunStore(connection, full);
         try
         {
+            if (dir is not null) Directory.CreateDirectory(dir);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new RunStoreWriteException($"Cannot create {dir}, the folder of the store {full} ({e.Message}); give --store a path in a writable folder.", e);
+        }
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = full, Pooling = false }.ToString());
+        var store = new RunStore(connection, full, isReadOnly: false);
+        try
+        {
+            connection.Open();
+            store.Execute("PRAGMA busy_timeout=10000;");
             store.Execute("PRAGMA journal_mode=WAL;");
             // NORMAL is durable against a killed process in WAL mode (only power loss may drop the last commits).
             store.Execute("PRAGMA synchronous=NORMAL;");
-            store.Execute("PRAGMA busy_timeout=10000;");
-            store.Migrate();
+            store.Write(store.Migrate);
         }
         catch (SqliteException e)
         {
             connection.Dispose();
-            throw new InvalidDataException($"{full} is not a BestOfN run store (or is damaged): {e.Message}", e);
+            throw (Exception?)StoreErrors.WriteFailure(full, e) ?? NotARunStore(full, e);
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
         }
         return store;
     }
+
+    /// <summary>
+    /// Opens an existing store for reading only: no journal change, no migration, nothing written, so a store on a read-only file or
+    /// folder can still be exported and reported.
+    /// </summary>
+    public static RunStore OpenReadOnly(string path)
+    {
+        var full = FullPath(path);
+        if (!File.Exists(full)) throw new FileNotFoundException($"No run store at {full}; give --store the file that sample or import wrote.", full);
+        try
+        {
+            return OpenReadOnly(full, immutable: false);
+        }
+        catch (SqliteException e) when ((e.SqliteErrorCode & 0xFF) is StoreErrors.CantOpen or StoreErrors.ReadOnly)
+        {
+            // A WAL store whose -shm file is gone and whose folder is read-only cannot be opened shared: SQLite cannot make the -shm
+            // file ("cannot open", or "readonly" for a read-only connection). Nobody can write it there either, so reading it as
+            // immutable is safe, unless a -wal file still holds commits an immutable read would skip.
+            if (new FileInfo(full + "-wal") is { Exists: true, Length: > 0 })
+                throw new InvalidDataException($"{full} has commits in {full}-wal that cannot be read while its folder is read-only; make the folder writable and run score or import on the store once to fold them in.", e);
+            try
+            {
+                return OpenReadOnly(full, immutable: true);
+            }
+            catch (SqliteException again)
+            {
+                throw NotARunStore(full, again);
+            }
+        }
+        catch (SqliteException e)
+        {
+            throw NotARunStore(full, e);
+        }
+    }
+
+    private static RunStore OpenReadOnly(string full, bool immutable)
+    {
+        var source = immutable ? new Uri(full).AbsoluteUri + "?immutable=1" : full;
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = source, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        var store = new RunStore(connection, full, isReadOnly: true);
+        try
+        {
+            connection.Open();
+            store.Execute("PRAGMA busy_timeout=10000;");
+            store.CheckSchemaVersion();
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+        return store;
+    }
+
+    private static string FullPath(string path)
+    {
+        var full = System.IO.Path.GetFullPath(path);
+        if (Directory.Exists(full))
+            throw new InvalidDataException($"{full} is a directory, not a run store; give --store a file, for example {System.IO.Path.Combine(full, "runs.db")}.");
+        return full;
+    }
+
+    private static InvalidDataException NotARunStore(string full, SqliteException e) =>
+        new($"{full} is not a BestOfN run store (or is damaged): {e.Message}", e);
 
     private void Migrate()
     {
@@ -67,13 +149,18 @@ public sealed partial class RunStore : IDisposable
             """);
         using var cmd = Command("INSERT OR IGNORE INTO meta(key, value) VALUES('schema_version', $v)", ("$v", SchemaVersion.ToString()));
         cmd.ExecuteNonQuery();
+        CheckSchemaVersion();
+    }
+
+    private void CheckSchemaVersion()
+    {
         var version = Scalar<string>("SELECT value FROM meta WHERE key = 'schema_version'");
         if (version != SchemaVersion.ToString())
             throw new InvalidDataException($"{Path} has schema version {version}; this build reads version {SchemaVersion}.");
     }
 
     /// <summary>Creates the run, or returns the stored one with the same id. A stored run with another configuration is an error.</summary>
-    public RunInfo EnsureRun(RunInfo run)
+    public RunInfo EnsureRun(RunInfo run) => Write(() =>
     {
         var existing = Run(run.RunId);
         if (existing is not null)
@@ -87,7 +174,7 @@ public sealed partial class RunStore : IDisposable
             ("$config", run.ConfigJson), ("$created", run.CreatedAt.ToString("O")));
         cmd.ExecuteNonQuery();
         return run;
-    }
+    });
 
     public RunInfo? Run(string runId) => Runs().FirstOrDefault(r => r.RunId == runId);
 
@@ -106,44 +193,41 @@ public sealed partial class RunStore : IDisposable
     }
 
     /// <summary>Inserts or refreshes problems (their prompt may be re-rendered identically on resume).</summary>
-    public void SaveProblems(IEnumerable<StoredProblem> problems)
+    public void SaveProblems(IEnumerable<StoredProblem> problems) => InTransaction(() =>
     {
-        using var tx = _connection.BeginTransaction();
-        foreach (var p in problems)
-        {
-            using var cmd = Command("""
+        foreach (var p in problems) InsertProblem(p);
+        return 0;
+    });
+
+    private void InsertProblem(StoredProblem p)
+    {
+        using var cmd = Command("""
                 INSERT INTO problems(run_id, problem_id, position, question, gold, fields_json, prompt, prompt_tokens)
                 VALUES($run, $id, $pos, $q, $gold, $fields, $prompt, $ptok)
                 ON CONFLICT(run_id, problem_id) DO UPDATE SET prompt = excluded.prompt, prompt_tokens = excluded.prompt_tokens
                 """,
                 ("$run", p.RunId), ("$id", p.ProblemId), ("$pos", p.Position), ("$q", p.Question), ("$gold", p.Gold),
                 ("$fields", JsonSerializer.Serialize(p.Fields)), ("$prompt", p.Prompt), ("$ptok", p.PromptTokens));
-            cmd.Transaction = tx;
-            cmd.ExecuteNonQuery();
-        }
-        tx.Commit();
+        cmd.ExecuteNonQuery();
     }
 
     /// <summary>Writes samples in one transaction; a sample already stored is kept and never duplicated.</summary>
-    public int SaveSamples(IEnumerable<StoredSample> samples)
+    public int SaveSamples(IEnumerable<StoredSample> samples) => InTransaction(() =>
     {
-        using var tx = _connection.BeginTransaction();
-        var inserted = 0;
         var now = DateTimeOffset.UtcNow.ToString("O");
-        foreach (var s in samples)
-        {
-            using var cmd = Command("""
+        return samples.Sum(s => InsertSample(s, now));
+    });
+
+    private int InsertSample(StoredSample s, string now)
+    {
+        using var cmd = Command("""
                 INSERT OR IGNORE INTO samples(run_id, problem_id, sample_index, seed, text, token_count, finish_reason, stop_string, gen_ms, label, created_at)
                 VALUES($run, $pid, $idx, $seed, $text, $tok, $finish, $stop, $ms, $label, $created)
                 """,
                 ("$run", s.RunId), ("$pid", s.ProblemId), ("$idx", s.Index), ("$seed", s.Seed), ("$text", s.Text), ("$tok", s.TokenCount),
                 ("$finish", s.FinishReason), ("$stop", s.StopString), ("$ms", s.Milliseconds), ("$label", s.Label is null ? null : s.Label.Value ? 1 : 0),
                 ("$created", now));
-            cmd.Transaction = tx;
-            inserted += cmd.ExecuteNonQuery();
-        }
-        tx.Commit();
-        return inserted;
+        return cmd.ExecuteNonQuery();
     }
 
     public IReadOnlySet<int> SampleIndices(string runId, string problemId)
@@ -196,10 +280,14 @@ public sealed partial class RunStore : IDisposable
             ("$p", full), ("$s", info.Length), ("$m", info.LastWriteTimeUtc.Ticks));
         if (cached is not null) return cached;
         var hash = FileSha256(full);
-        using var cmd = Command("INSERT OR REPLACE INTO model_hashes(path, size, mtime_ticks, sha256) VALUES($p, $s, $m, $h)",
-            ("$p", full), ("$s", info.Length), ("$m", info.LastWriteTimeUtc.Ticks), ("$h", hash));
-        cmd.ExecuteNonQuery();
-        return hash;
+        if (IsReadOnly) return hash;
+        return Write(() =>
+        {
+            using var cmd = Command("INSERT OR REPLACE INTO model_hashes(path, size, mtime_ticks, sha256) VALUES($p, $s, $m, $h)",
+                ("$p", full), ("$s", info.Length), ("$m", info.LastWriteTimeUtc.Ticks), ("$h", hash));
+            cmd.ExecuteNonQuery();
+            return hash;
+        });
     }
 
     public static string FileSha256(string path)
@@ -207,6 +295,47 @@ public sealed partial class RunStore : IDisposable
         using var stream = File.OpenRead(path);
         return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(stream));
     }
+
+    /// <summary>
+    /// Runs a write, turning SQLite's busy, full, read-only and I/O failures into one line naming the store and what to do.
+    /// A store opened read-only refuses every write.
+    /// </summary>
+    private T Write<T>(Func<T> write)
+    {
+        if (IsReadOnly) throw new InvalidOperationException($"{Path} was opened read-only; this command cannot write to it.");
+        try
+        {
+            return write();
+        }
+        catch (SqliteException e) when (StoreErrors.WriteFailure(Path, e) is { } failure)
+        {
+            throw failure;
+        }
+    }
+
+    private void Write(Action write) => Write(() =>
+    {
+        write();
+        return 0;
+    });
+
+    /// <summary>Runs <paramref name="write"/> in one transaction, or inside the one already open.</summary>
+    private T InTransaction<T>(Func<T> write) => Write(() =>
+    {
+        if (_transaction is not null) return write();
+        using var tx = _connection.BeginTransaction();
+        _transaction = tx;
+        try
+        {
+            var result = write();
+            tx.Commit();
+            return result;
+        }
+        finally
+        {
+            _transaction = null;
+        }
+    });
 
     private void Execute(string sql)
     {
@@ -224,6 +353,7 @@ public sealed partial class RunStore : IDisposable
     private SqliteCommand Command(string sql, params (string Name, object? Value)[] parameters)
     {
         var cmd = _connection.CreateCommand();
+        cmd.Transaction = _transaction;
         cmd.CommandText = sql;
         foreach (var (name, value) in parameters) cmd.Parameters.AddWithValue(name, value ?? DBNull.Value);
         return cmd;

@@ -13,3 +13,9 @@ public sealed record StoredProblem(string RunId, string ProblemId, int Position,
 /// <param name="Label">Correctness shipped with an imported sample set; null for samples drawn here.</param>
 public sealed record StoredSample(string RunId, string ProblemId, int Index, long Seed, string Text, int TokenCount,
     string FinishReason, string? StopString, double Milliseconds, bool? Label);
+
+/// <summary>One imported problem with its samples and shipped scores, written together or not at all.</summary>
+public sealed record ImportedProblemRows(StoredProblem Problem, IReadOnlyList<StoredSample> Samples, IReadOnlyList<StoredScore> Scores);
+
+/// <summary>What an import wrote: its run, and the samples and scores that were not stored already.</summary>
+public sealed record ImportWriteResult(RunInfo Run, int SamplesInserted, int ScoresInserted);

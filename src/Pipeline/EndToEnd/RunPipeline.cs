@@ -63,6 +63,7 @@ public static class RunPipeline
         var model = request.ModelPath ?? DemoAssets.Generator();
         var rewardModel = request.RewardModelPath ?? (demo ? DemoAssets.RewardModel() : null);
         var dataset = request.Dataset ?? DemoAssets.Problems();
+        if (rewardModel is not null) CheckScorersOpen(request, rewardModel);
 
         var sample = SampleDataset.Run(new SampleRequest
         {
@@ -90,6 +91,15 @@ public static class RunPipeline
         }
         var report = VotingReport.Compute(GradeRun.Load(store, run.RunId, Graders.ForExtraction(PipelineDefaults.Extraction)), request.Voting);
         return new PipelineResult(demo, model, rewardModel, dataset.Name, sample, scores, new DatasetReport(dataset.Name, report));
+    }
+
+    /// <summary>
+    /// Opens and closes the reward model under each protocol: a template, verdict token or protocol it cannot take fails now, as
+    /// one line, and not after hours of sampling.
+    /// </summary>
+    private static void CheckScorersOpen(PipelineRequest request, string rewardModel)
+    {
+        foreach (var protocol in request.Protocols) protocol.Open(rewardModel, request.Scorer(protocol), request.GpuLayers).Dispose();
     }
 
     private sealed class Relay<T>(Action<T> report) : IProgress<T>

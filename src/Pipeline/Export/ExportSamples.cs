@@ -27,7 +27,7 @@ public static class ExportSamples
     public static ExportResult Run(ExportRequest request, TextWriter standardOutput)
     {
         if (request.Out != StandardOutput) OutputFiles.EnsureNotAnInput(request.Out, "--out", request.StorePath);
-        using var store = RunStore.Open(request.StorePath);
+        using var store = RunStore.OpenReadOnly(request.StorePath);
         var runs = request.RunId is { } id ? [StoredRuns.Select(store, id)] : store.Runs();
         IReadOnlyList<IExportColumns> columns = [new GradeColumns(Graders.ForExtraction(request.Extraction)), new ScoreColumns(store)];
         if (request.Out == StandardOutput) return new ExportResult(SampleExport.Write(store, runs, standardOutput, columns), runs.Count, "stdout");

@@ -22,21 +22,17 @@ public static class SampleSetImport
             ["fields"] = map,
         });
         var runId = runName ?? RunIdentity.IdFor("import-", config);
-        var run = store.EnsureRun(new RunInfo(runId, "import", System.IO.Path.GetFileName(path), null, null, config, DateTimeOffset.UtcNow));
+        var run = new RunInfo(runId, "import", System.IO.Path.GetFileName(path), null, null, config, DateTimeOffset.UtcNow);
+        var rows = problems.Select((p, i) => new ImportedProblemRows(
+            new StoredProblem(runId, p.ProblemId, i, p.Prompt, p.Gold, p.Fields, null, null),
+            p.Answers.Select((a, k) => new StoredSample(runId, p.ProblemId, k, 0, a, 0, "imported", null, 0, p.Labels?[k])).ToList(),
+            p.Scores?.Select((s, k) => new StoredScore(p.ProblemId, k, ScoreStatus.Ok.Name(), s.Steps ?? [], s.Outcome, [], s.Steps?.Count ?? 1, 0, 0)).ToList() ?? [])).ToList();
 
-        store.SaveProblems(problems.Select((p, i) => new StoredProblem(run.RunId, p.ProblemId, i, p.Prompt, p.Gold, p.Fields, null, null)));
-        var samples = problems.SelectMany(p => p.Answers.Select((a, i) => new StoredSample(run.RunId, p.ProblemId, i, 0, a, 0, "imported", null, 0,
-            p.Labels?[i]))).ToList();
-        var inserted = store.SaveSamples(samples);
-
-        var scores = problems.Where(p => p.Scores is not null).SelectMany(p => p.Scores!.Select((s, i) =>
-            new StoredScore(p.ProblemId, i, ScoreStatus.Ok.Name(), s.Steps ?? [], s.Outcome, [], s.Steps?.Count ?? 1, 0, 0))).ToList();
-        if (scores.Count > 0)
-        {
-            store.EnsureScorer(new ScorerInfo(run.RunId, ImportedScorerId, ImportedScorerId, ScoresSteps: scores.Any(s => s.OrmScore is null), null, null, config,
-                JsonSerializer.Serialize(new { source = System.IO.Path.GetFileName(path), note = "scores shipped with the sample set" }), DateTimeOffset.UtcNow));
-            store.SaveScores(run.RunId, ImportedScorerId, scores);
-        }
-        return new ImportSummary(run, problems.Count, inserted, samples.Count - inserted, samples.Count(s => s.Label is not null), scores.Count);
+        var scores = rows.SelectMany(r => r.Scores).ToList();
+        var scorer = scores.Count == 0 ? null : new ScorerInfo(runId, ImportedScorerId, ImportedScorerId, ScoresSteps: scores.Any(s => s.OrmScore is null), null, null, config,
+            JsonSerializer.Serialize(new { source = System.IO.Path.GetFileName(path), note = "scores shipped with the sample set" }), DateTimeOffset.UtcNow);
+        var written = store.SaveImport(run, scorer, rows);
+        var samples = rows.SelectMany(r => r.Samples).ToList();
+        return new ImportSummary(written.Run, problems.Count, written.SamplesInserted, samples.Count - written.SamplesInserted, samples.Count(s => s.Label is not null), scores.Count);
     }
 }

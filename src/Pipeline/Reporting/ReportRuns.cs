@@ -56,7 +56,7 @@ public static class ReportRuns
         var reports = request.Dumps.Select(d => new DatasetReport(d.Name, VotingReport.Compute(SampleDumpReader.Read(d.Path, map), options))).ToList();
         if (request.StorePath is { } storePath)
         {
-            using var store = RunStore.Open(storePath);
+            using var store = RunStore.OpenReadOnly(storePath);
             var grader = Graders.ForExtraction(request.Extraction);
             foreach (var run in StoredRuns.SelectMany(store, request.RunIds))
                 reports.Add(new DatasetReport($"{run.Dataset} ({run.RunId})", VotingReport.Compute(GradeRun.Load(store, run.RunId, grader), options)));

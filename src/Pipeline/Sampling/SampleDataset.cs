@@ -34,7 +34,7 @@ public sealed record SampleRequest
     public int GpuLayers { get; init; }
 
     /// <summary>Every problem with the request, listed together.</summary>
-    public IReadOnlyList<string> Validate() => [.. Sampler.Validate(), .. Prompt.Validate()];
+    public IReadOnlyList<string> Validate() => [.. Sampler.Validate(), .. Prompt.Validate(), .. Limit is <= 0 ? [$"--limit must be 1 or more, not {Limit}."] : Array.Empty<string>()];
 }
 
 /// <param name="Destination">The store or JSONL file the samples are in.</param>

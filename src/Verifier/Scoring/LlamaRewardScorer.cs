@@ -79,8 +79,7 @@ public sealed class LlamaRewardScorer : IRewardScorer
     {
         if (problem.Answers.Count == 0) yield break;
         var encoded = new EncodedAnswer[problem.Answers.Count];
-        Parallel.For(0, encoded.Length, new ParallelOptions { MaxDegreeOfParallelism = ThreadCount, CancellationToken = cancellationToken },
-            i => encoded[i] = Encoder.Encode(problem.Prompt, problem.Answers[i].Text));
+        EncodeAll(problem, encoded, cancellationToken);
 
         var pending = new List<SampleScore>();
         var work = new List<int>();
@@ -132,6 +131,20 @@ public sealed class LlamaRewardScorer : IRewardScorer
             }
             yield return pending;
             pending = [];
+        }
+    }
+
+    /// <summary>Encodes the answers in parallel; a failure surfaces as itself, not wrapped in an AggregateException.</summary>
+    private void EncodeAll(ScoringProblem problem, EncodedAnswer[] encoded, CancellationToken cancellationToken)
+    {
+        try
+        {
+            Parallel.For(0, encoded.Length, new ParallelOptions { MaxDegreeOfParallelism = ThreadCount, CancellationToken = cancellationToken },
+                i => encoded[i] = Encoder.Encode(problem.Prompt, problem.Answers[i].Text));
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
         }
     }
 

@@ -22,6 +22,7 @@ public static class SampleDumpReader
         var order = new List<string>();
         var samples = new Dictionary<string, List<VoteSample>>(StringComparer.Ordinal);
         var fields = new Dictionary<string, Dictionary<string, string>>(StringComparer.Ordinal);
+        var lineOfSample = new Dictionary<(string ProblemId, long Index), int>();
         var lineNumber = 0;
         while (reader.ReadLine() is { } line)
         {
@@ -47,6 +48,11 @@ public static class SampleDumpReader
                     throw new SampleDumpException(sourceName, lineNumber, null, "a line must be a JSON object");
                 }
                 var problemId = ReadProblemId(root, map.ProblemId, sourceName, lineNumber);
+                if (ReadSampleIndex(root, map.SampleIndex, sourceName, lineNumber) is { } index && !lineOfSample.TryAdd((problemId, index), lineNumber))
+                {
+                    throw new SampleDumpException(sourceName, lineNumber, map.SampleIndex,
+                        $"problem '{problemId}' sample {index} is also on line {lineOfSample[(problemId, index)]}; a dump must hold each sample once (was it written twice, or are two runs mixed?)");
+                }
                 var sample = new VoteSample(
                     ReadAnswer(root, map.Answer, sourceName, lineNumber),
                     ReadCorrect(root, map.Correct, sourceName, lineNumber),
@@ -77,6 +83,17 @@ public static class SampleDumpReader
             JsonValueKind.Number => value.GetRawText(),
             _ => throw new SampleDumpException(source, line, field, $"expected a string or number, got {value.ValueKind}"),
         };
+    }
+
+    private static long? ReadSampleIndex(JsonElement root, string field, string source, int line)
+    {
+        if (!root.TryGetProperty(field, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+        return value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var index) && index >= 0
+            ? index
+            : throw new SampleDumpException(source, line, field, $"expected a whole number of 0 or more, got {value.GetRawText()}");
     }
 
     private static string ReadAnswer(JsonElement root, string field, string source, int line)
@@ -147,7 +164,7 @@ public static class SampleDumpReader
         foreach (var property in root.EnumerateObject())
         {
             var name = property.Name;
-            if (name == map.ProblemId || name == map.Answer || name == map.Correct || name == map.OrmScore || name == map.PrmScores)
+            if (name == map.ProblemId || name == map.Answer || name == map.Correct || name == map.OrmScore || name == map.PrmScores || name == map.SampleIndex)
             {
                 continue;
             }

@@ -11,8 +11,9 @@ public sealed record SampleFieldMap
     public const string CorrectName = "correct";
     public const string OrmScoreName = "orm_score";
     public const string PrmScoresName = "prm_scores";
+    public const string SampleIndexName = "sample_index";
 
-    public static IReadOnlyList<string> Names { get; } = [ProblemIdName, AnswerName, CorrectName, OrmScoreName, PrmScoresName];
+    public static IReadOnlyList<string> Names { get; } = [ProblemIdName, AnswerName, CorrectName, OrmScoreName, PrmScoresName, SampleIndexName];
 
     public static SampleFieldMap Default { get; } = new();
 
@@ -21,6 +22,9 @@ public sealed record SampleFieldMap
     public string Correct { get; init; } = CorrectName;
     public string OrmScore { get; init; } = OrmScoreName;
     public string PrmScores { get; init; } = PrmScoresName;
+
+    /// <summary>The sample's index within its problem, when the dump has one: a (problem, index) pair may appear once only.</summary>
+    public string SampleIndex { get; init; } = SampleIndexName;
 
     /// <summary>Applies remappings written as <c>name=source</c>, e.g. <c>answer=pred</c>; lists every bad entry.</summary>
     public static SampleFieldMap Parse(IEnumerable<string> remappings)
@@ -44,6 +48,7 @@ public sealed record SampleFieldMap
                 case CorrectName: map = map with { Correct = source }; break;
                 case OrmScoreName: map = map with { OrmScore = source }; break;
                 case PrmScoresName: map = map with { PrmScores = source }; break;
+                case SampleIndexName: map = map with { SampleIndex = source }; break;
                 default: errors.Add($"field mapping '{entry}': unknown field '{name}' (expected one of {string.Join(", ", Names)})"); break;
             }
         }

@@ -34,6 +34,24 @@ public sealed class ChatVerdictEncoder : IVerdictEncoder
             ?? throw new ScoringProtocolException($"{model.Path} has no chat template in its metadata; name one with --chat-template (RLHFlow's models use llama3).");
         var isLlama31 = _template.Contains("Cutting Knowledge Date", StringComparison.Ordinal);
         if (options.Llama31SystemTurn ?? isLlama31) _preamble = Llama31SystemTurn;
+        Probe();
+    }
+
+    /// <summary>
+    /// Encodes a two-step answer once, so a template llama.cpp does not know, or one that hides the verdict, fails here, before any
+    /// scorer is stored or any sample drawn, and not later inside the parallel encode of the first problem.
+    /// </summary>
+    private void Probe()
+    {
+        try
+        {
+            EncodeChat("What is 1 + 1?", ["1 + 1 = 2", "The answer is 2"]);
+        }
+        catch (LlamaException e)
+        {
+            var template = _options.ChatTemplate is { } named ? $"--chat-template {named}" : $"the chat template of {Path.GetFileName(_model.Path)}";
+            throw new ScoringProtocolException($"{_protocolName} cannot render {template}: {e.Message}");
+        }
     }
 
     public LlamaToken Good { get; }
