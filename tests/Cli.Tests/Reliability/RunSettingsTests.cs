@@ -22,7 +22,7 @@ public class RunSettingsTests
         Assert.Contains("parallel 2 (now 1)", parallel.Error);
         Assert.Contains("--parallel 2 --threads 2", parallel.Error);
         Assert.Contains("threads 2 (now 1)", threads.Error);
-        Assert.Equal(4, SignalTests.Texts(store).Count); // nothing was added
+        Assert.Equal(4, ChildRuns.Texts(store).Count); // nothing was added
         Assert.Equal(0, CliRunner.Run([.. Args(store, data, 4, 1), "--run", "other-run"]).ExitCode); // a new --run may differ
     }
 
@@ -39,7 +39,7 @@ public class RunSettingsTests
         Assert.Equal(0, CliRunner.Run(Args(fresh, data, 8, 4)).ExitCode); // waves {0-3} and {4-7}
 
         Assert.Contains("12 samples drawn, 12 already stored", extended.Output); // per problem: wave {4-7} drawn whole, {0-3} kept
-        Assert.Equal(SignalTests.Texts(fresh), SignalTests.Texts(grown));
+        Assert.Equal(ChildRuns.Texts(fresh), ChildRuns.Texts(grown));
     }
 
     [Fact]
@@ -54,7 +54,7 @@ public class RunSettingsTests
         try
         {
             var deadline = DateTime.UtcNow.AddSeconds(60);
-            while (SignalTests.CountOrZero(store) < 2 && !first.HasExited && DateTime.UtcNow < deadline) Thread.Sleep(10);
+            while (ChildRuns.CountOrZero(store) < 2 && !first.HasExited && DateTime.UtcNow < deadline) Thread.Sleep(10);
             Assert.False(first.HasExited, "the first run finished too early; make it longer");
 
             var second = CliRunner.Run(args);
