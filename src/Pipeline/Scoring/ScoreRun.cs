@@ -24,9 +24,15 @@ public sealed record ScoreRequest
 
     /// <summary>Only these problems; null for all.</summary>
     public IReadOnlySet<string>? ProblemIds { get; init; }
+
+    /// <summary>Return the text the model reads for the first answer (the rendered conversation), to check the template.</summary>
+    public bool ShowPrompt { get; init; }
 }
 
-public sealed record ScoreResult(string RunId, string ScorerId, string StorePath, string ModelName, string Protocol, int Batch, ScoringSummary Summary);
+/// <param name="MaxSequenceTokens">The longest sequence scored (the option, or the model's trained context); null when the scorer does not say.</param>
+/// <param name="FirstInput">With <see cref="ScoreRequest.ShowPrompt"/>: the text the model reads for the first stored answer.</param>
+public sealed record ScoreResult(string RunId, string ScorerId, string StorePath, string ModelName, string Protocol, int Batch, ScoringSummary Summary,
+    int? MaxSequenceTokens = null, string? FirstInput = null);
 
 /// <summary>Scores a run's stored samples with a reward model, every step score kept; a rerun resumes. llama.cpp must be loaded.</summary>
 public static class ScoreRun
@@ -51,7 +57,12 @@ public static class ScoreRun
         var manifest = new SortedDictionary<string, object?>(scorer.Manifest.ToDictionary()) { ["model_sha256"] = sha };
         store.EnsureScorer(new ScorerInfo(run.RunId, scorerId, protocol.Name, protocol.ScoresSteps(options), Path.GetFullPath(request.ModelPath), sha, config,
             JsonSerializer.Serialize(manifest), DateTimeOffset.UtcNow));
-        var summary = ScoringJob.Run(scorer, new RunStoreScoreStore(store, run.RunId, scorerId, request.ProblemIds), progress, cancellationToken: cancellationToken);
-        return new ScoreResult(run.RunId, scorerId, store.Path, Path.GetFileName(request.ModelPath), protocol.Name, options.Batch, summary);
+        var scoreStore = new RunStoreScoreStore(store, run.RunId, scorerId, request.ProblemIds);
+        string? firstInput = null;
+        if (request.ShowPrompt && scoreStore.Problems().FirstOrDefault(p => p.Answers.Count > 0) is { } first)
+            firstInput = scorer.InputText(first.Prompt, first.Answers[0].Text) ?? "(this protocol has no text form of its input)";
+        var summary = ScoringJob.Run(scorer, scoreStore, progress, cancellationToken: cancellationToken);
+        var maxTokens = scorer.Manifest.TryGetValue("max_sequence_tokens", out var m) && m is int max ? max : (int?)null;
+        return new ScoreResult(run.RunId, scorerId, store.Path, Path.GetFileName(request.ModelPath), protocol.Name, options.Batch, summary, maxTokens, firstInput);
     }
 }
