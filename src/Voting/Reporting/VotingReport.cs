@@ -55,6 +55,12 @@ public static class VotingReport
         {
             errors.Add($"problem '{duplicate.Key}' appears {duplicate.Count()} times");
         }
+        var fields = problems.SelectMany(p => p.Fields.Keys).Distinct().Order(StringComparer.Ordinal).ToList();
+        var unknown = options.BreakdownFields.Where(f => !fields.Contains(f)).ToList();
+        if (unknown.Count > 0)
+        {
+            throw new ArgumentException($"no problem has the field{(unknown.Count > 1 ? "s" : "")} {string.Join(", ", unknown)} to break down by; the fields are: {(fields.Count == 0 ? "(none)" : string.Join(", ", fields))}.");
+        }
         var hasOrm = problems.Any(p => p.Samples.Any(s => s.OrmScore is not null));
         var hasPrm = problems.Any(p => p.Samples.Any(s => s.PrmStepScores is not null));
         var weightBy = options.WeightBy ?? (hasOrm ? RewardSource.Orm : hasPrm ? RewardSource.FromPrm(PrmAggregation.Min) : null);
