@@ -2,6 +2,7 @@ using BestOfN.Problems;
 using BestOfN.Store;
 using BestOfN.Verifier.Grading;
 using BestOfN.Verifier.Import;
+using BestOfN.Verifier.Scoring;
 
 namespace BestOfN.Pipeline;
 
@@ -23,6 +24,10 @@ public sealed record ImportRequest
 
     /// <summary>A dataset whose gold answers fill in problems that ship none, matched by question text.</summary>
     public DatasetSpec? Gold { get; init; }
+
+    /// <summary>The set's step style, "mistral" (steps end with "ки\n") or "deepseek" (blank lines), stored with the run: scoring with
+    /// <c>--steps auto</c> then splits as the reference does for that style. Null when not given.</summary>
+    public string? Style { get; init; }
 }
 
 /// <param name="GoldMatched">Problems that got a gold from <see cref="ImportRequest.Gold"/>; null without one.</param>
@@ -34,6 +39,8 @@ public static class ImportSampleSet
 {
     public static ImportResult Run(ImportRequest request)
     {
+        if (request.Style is not null && !ScoringNames.TryParseStyle(request.Style, out _))
+            throw new ArgumentException($"--style {request.Style} is not a style; styles: {string.Join(", ", ScoringNames.StyleNames)}.");
         var map = SampleSetFieldMap.Parse(request.Format, request.FieldMappings);
         var path = System.IO.Path.GetFullPath(request.Path);
         var problems = SampleSetReader.Read(path, request.Format, map);
@@ -44,7 +51,7 @@ public static class ImportSampleSet
             matched = count;
         }
         using var store = RunStore.Open(request.StorePath);
-        var summary = SampleSetImport.Import(store, path, request.Format, map, problems, request.RunName);
+        var summary = SampleSetImport.Import(store, path, request.Format, map, problems, request.RunName, request.Style);
         return new ImportResult(summary, store.Path, matched, LabelAgreement.Compute(store, summary.Run.RunId, new AnswerGrader()));
     }
 }

@@ -49,6 +49,8 @@ public static class ScoreRun
         CancellationToken cancellationToken = default)
     {
         var options = request.Scorer;
+        // --steps auto follows the style an imported set was declared with (RLHFlow's Mistral mode never splits on blank lines).
+        if (options.Steps == StepSplit.Auto && ScoringNames.TryParseStyle(SampleSetImport.Style(run), out var styled)) options = options with { Steps = styled };
         var protocol = options.Protocol;
         using var scorer = protocol.Open(request.ModelPath, options, request.GpuLayers);
         var sha = store.ModelHash(request.ModelPath);

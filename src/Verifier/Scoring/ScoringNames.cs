@@ -64,6 +64,17 @@ public static class ScoringNames
         _ => throw new ArgumentOutOfRangeException(nameof(status)),
     };
 
+    /// <summary>The dataset styles of RLHFlow's sets: "mistral" steps end with "ки\n", "deepseek" steps with a blank line.</summary>
+    public static IReadOnlyList<string> StyleNames { get; } = ["mistral", "deepseek"];
+
+    /// <summary>The split a dataset style means: mistral is <see cref="StepSplit.Ki"/>, deepseek <see cref="StepSplit.BlankLine"/>.</summary>
+    public static bool TryParseStyle(string? name, out StepSplit split)
+    {
+        split = string.Equals(name, "mistral", StringComparison.OrdinalIgnoreCase) ? StepSplit.Ki
+            : string.Equals(name, "deepseek", StringComparison.OrdinalIgnoreCase) ? StepSplit.BlankLine : StepSplit.Auto;
+        return split != StepSplit.Auto;
+    }
+
     public static bool TryParseStepSplit(string name, out StepSplit split) => TryParse(name, Enum.GetValues<StepSplit>(), s => s.Name(), out split);
 
     public static bool TryParseEmptySteps(string name, out EmptySteps empty) => TryParse(name, Enum.GetValues<EmptySteps>(), s => s.Name(), out empty);

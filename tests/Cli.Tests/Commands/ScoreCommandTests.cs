@@ -100,6 +100,24 @@ public class ScoreCommandTests
     }
 
     [Fact]
+    public void Steps_auto_follows_the_style_the_set_was_imported_with()
+    {
+        var dir = CliRunner.TempDir();
+        var file = ImportCommandTests.WriteFile(dir, "set.jsonl", ImportCommandTests.RlhflowFixture);
+        var db = Path.Combine(dir, "runs.db");
+        Assert.Equal(0, CliRunner.Run("import", "--format", "rlhflow", file, "--store", db, "--style", "mistral").ExitCode);
+        var r = CliRunner.Run("score", "--store", db, "--reward-model", RewardModel.Value, "--batch", "2", "--ctx-size", "4096", "--threads", "2");
+        Assert.True(r.ExitCode == 0, r.Error + r.Output);
+        // Mistral mode splits on "ки\n" only: the blank-line answers of the second problem are one step each (2 without the style).
+        Assert.Equal([2, 2, 1, 1, 1, 1], Export(db).Select(l => l.GetProperty("prm_scores").GetArrayLength()));
+        using var store = RunStore.Open(db);
+        Assert.Contains("\"steps\":\"ki\"", store.Scorers(store.Runs().Single().RunId).Single().ConfigJson);
+
+        var bad = CliRunner.Run("import", "--format", "rlhflow", file, "--store", db, "--style", "qwen");
+        Assert.Equal(2, bad.ExitCode);
+    }
+
+    [Fact]
     public void Onnx_protocol_scores_through_onnx_runtime_and_exports_orm_scores()
     {
         var (db, dir) = ImportedStore();
