@@ -1,3 +1,4 @@
+using System.Globalization;
 using BestOfN.Problems;
 using BestOfN.Store;
 using BestOfN.Verifier.Grading;
@@ -28,6 +29,9 @@ public sealed record ImportRequest
     /// <summary>The set's step style, "mistral" (steps end with "ки\n") or "deepseek" (blank lines), stored with the run: scoring with
     /// <c>--steps auto</c> then splits as the reference does for that style. Null when not given.</summary>
     public string? Style { get; init; }
+
+    /// <summary>With <see cref="Gold"/>: the least share of problems that must match a gold question, else nothing is imported. The default value is 0.9.</summary>
+    public double MinGoldMatch { get; init; } = 0.9;
 }
 
 /// <param name="GoldMatched">Problems that got a gold from <see cref="ImportRequest.Gold"/>; null without one.</param>
@@ -47,8 +51,15 @@ public static class ImportSampleSet
         int? matched = null;
         if (request.Gold is { } gold)
         {
+            var needing = problems.Count(p => p.Gold is null); // problems that ship a gold need none
             (problems, var count) = LabelAgreement.AttachGold(problems, DatasetLoader.Load(gold));
             matched = count;
+            if (count < request.MinGoldMatch * needing)
+            {
+                var unmatched = problems.Where(p => p.Gold is null).Take(3).Select(p => $"'{(p.Prompt.Length > 60 ? p.Prompt[..60] + "…" : p.Prompt)}'");
+                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                    $"--gold: {count} of {needing} problems matched a question ({100.0 * count / Math.Max(1, needing):F1}%), fewer than --min-gold-match {request.MinGoldMatch:0.###}; unmatched, e.g. {string.Join(", ", unmatched)}. Nothing was imported; lower --min-gold-match to import anyway."));
+            }
         }
         using var store = RunStore.Open(request.StorePath);
         var summary = SampleSetImport.Import(store, path, request.Format, map, problems, request.RunName, request.Style);
