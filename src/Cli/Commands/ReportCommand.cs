@@ -69,7 +69,7 @@ internal static class ReportCommand
         errors.AddRange(request.Validate());
         if (errors.Count > 0) return CommandErrors.Invalid(pr, errors);
         var result = ReportRuns.Run(request);
-        MarkdownTable.Write(pr.InvocationConfiguration.Output, result.Reports, voting.TablePrmAggregation);
+        MarkdownTable.Write(pr.InvocationConfiguration.Output, result.Reports, voting.TablePrmAggregation, voting.Selection);
         foreach (var note in result.Notes) pr.InvocationConfiguration.Output.WriteLine($"Note: {note}");
         return ExitCodes.Ok;
     }

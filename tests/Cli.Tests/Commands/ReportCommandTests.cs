@@ -118,7 +118,7 @@ public class ReportCommandTests
         }).Average();
         var r = CliRunner.Run("report", "--store", db, "--bootstrap", "0", "--ks", "3", "--selection", "first-n", "--prm-aggregation", "mean");
         Assert.True(r.ExitCode == 0, r.Error);
-        Assert.Contains($"| PRM@3 (mean) | {100 * direct:0.0} |", r.Output);
+        Assert.Contains($"| PRM@3 (mean, first-n) | {100 * direct:0.0} |", r.Output);
         Assert.Equal(50.0, 100 * direct); // p1: mean 0.6 of a right answer; p2: the first of two 0.6 ties is wrong
 
         // The exact curves share the tie instead: p2 counts one half.
