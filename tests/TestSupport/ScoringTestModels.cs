@@ -14,13 +14,24 @@ public static class ScoringTestModels
 
     private static readonly Lazy<string> Folder = new(() => Directory.CreateTempSubdirectory("bestofn-scoring-tests").FullName);
 
-    private static readonly Lazy<string> Llama3Path = new(() => Write("rlhflow-llama3.gguf", new TinyLlamaSpec
+    private static readonly TinyLlamaSpec Llama3Spec = new()
     {
         ExtraPieces = ["ки", " ки", " +", " -", "\n"],
         ExtraControlTokens = ["<|begin_of_text|>", "<|start_header_id|>", "<|end_header_id|>", "<|eot_id|>"],
         AddSpacePrefix = false,
         ChatTemplate = Llama31Template,
         Seed = 7,
+        WeightScale = 0.5f,
+    };
+
+    private static readonly Lazy<string> Llama3Path = new(() => Write("rlhflow-llama3.gguf", Llama3Spec));
+
+    private static readonly Lazy<string> Llama3NoTemplatePath = new(() => Write("rlhflow-llama3-no-template.gguf", Llama3Spec with { ChatTemplate = null }));
+
+    private static readonly Lazy<string> BareTagPath = new(() => Write("shepherd-bare-tag.gguf", new TinyLlamaSpec
+    {
+        ExtraPieces = ["ки", " +", " -"],
+        Seed = 11,
         WeightScale = 0.5f,
     }));
 
@@ -36,7 +47,13 @@ public static class ScoringTestModels
     /// <summary>Vocabulary with '+', '-', 'ки' and Llama 3 control tokens, no SentencePiece space prefix, a Llama 3.1 template.</summary>
     public static string Llama3Prm => Loaded(Llama3Path);
 
-    /// <summary>Vocabulary with ' +', ' -' and ' ки' pieces, as Math-Shepherd's Mistral tokenizer has them.</summary>
+    /// <summary>The weights and vocabulary of <see cref="Llama3Prm"/> without a chat template in the GGUF (for <c>--chat-template llama3</c>).</summary>
+    public static string Llama3PrmNoTemplate => Loaded(Llama3NoTemplatePath);
+
+    /// <summary>A SentencePiece vocabulary with a bare 'ки' piece and no ' ки': "ки" tokenizes as '▁', 'ки'.</summary>
+    public static string ShepherdBareTag => Loaded(BareTagPath);
+
+    /// <summary>Vocabulary with ' +', ' -' and ' ки' pieces (and a bare 'ки'), as Math-Shepherd's Mistral tokenizer has them.</summary>
     public static string Shepherd => Loaded(ShepherdPath);
 
     /// <summary>The default tiny model: ChatML template, no ки piece, SentencePiece space prefix.</summary>

@@ -44,7 +44,7 @@ internal static class BruteForce
             }
             if (totals.Count == 0) return 0.0;
             var top = totals.Values.Max();
-            var winners = totals.Where(t => t.Value == top).Select(t => t.Key).ToList();
+            var winners = totals.Where(t => t.Value >= top - BestOfN.Voting.Metrics.WeightedMajorityVote.RelativeTieTolerance * Math.Abs(top)).Select(t => t.Key).ToList();
             return winners.Count(w => keyCorrect[w]) / (double)winners.Count;
         });
 

@@ -16,13 +16,16 @@ internal static class ImportCommand
     private static readonly Option<FileInfo> StorePath = new("--store") { Description = "SQLite run store (created if absent)", DefaultValueFactory = _ => new FileInfo(PipelineDefaults.StorePath) };
     private static readonly Option<string?> RunName = new("--run") { Description = "Run id (default: derived from the file's hash, the format and the field mapping)" };
     private static readonly Option<string> Gold = new("--gold") { Description = "Dataset whose gold answers fill in problems that ship none, matched by question text (e.g. gsm8k:test.jsonl); labels are then re-graded and disagreements reported" };
+    private static readonly Option<string> Style = new Option<string>("--style") { Description = "The set's step style, stored with the run: mistral (steps end with \"ки\\n\"; an answer without ки is one step) or deepseek (blank lines); score --steps auto follows it" }
+        .OneOf("mistral", "deepseek");
+    private static readonly Option<double> MinGoldMatch = new("--min-gold-match") { Description = "With --gold: the least share of problems that must match a gold question (0 to 1), else nothing is imported", DefaultValueFactory = _ => 0.9 };
     private static readonly Option<string[]> Field = new("--field") { Description = "Map a field to the line's property: id=, prompt=, gold=, answers=, label=, scores= (repeatable)" };
 
     public static Command Create()
     {
         var command = new Command("import", "Import a published sample set into a run store; shipped labels become each sample's label, shipped scores a scorer named 'imported'")
         {
-            File, Format, StorePath, RunName, Gold, Field,
+            File, Format, StorePath, RunName, Gold, Field, Style, MinGoldMatch,
         };
         command.SetAction((pr, ct) => CommandErrors.Run(pr, () => Run(pr)));
         return command;
@@ -38,10 +41,12 @@ internal static class ImportCommand
             StorePath = pr.GetValue(StorePath)!.FullName,
             RunName = pr.GetValue(RunName),
             Gold = pr.GetValue(Gold) is { } g ? DatasetSpec.Parse(g) : null,
+            Style = pr.GetValue(Style),
+            MinGoldMatch = pr.GetValue(MinGoldMatch),
         });
         var output = pr.InvocationConfiguration.Output;
         var summary = result.Summary;
-        if (result.GoldMatched is { } matched) output.WriteLine($"gold: {matched} of {summary.Problems} problems matched a question of {pr.GetValue(Gold)}");
+        if (result.GoldMatched is { } matched) output.WriteLine($"gold: {matched} of {summary.Problems} problems matched a question of {pr.GetValue(Gold)} ({summary.Problems - matched} unmatched)");
         output.WriteLine($"run {summary.Run.RunId} in {result.StorePath}: {summary.Problems} problems, {summary.SamplesInserted} samples imported, {summary.SamplesAlreadyStored} already stored");
         output.WriteLine($"labels: {summary.LabelledSamples} samples carry the shipped label" + (summary.ScoresImported > 0 ? $"; {summary.ScoresImported} shipped scores stored as scorer '{SampleSetImport.ImportedScorerId}'" : ""));
         var agreement = result.Agreement;

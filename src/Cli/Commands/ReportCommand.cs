@@ -26,13 +26,15 @@ internal static class ReportCommand
     private static readonly Option<FileInfo> Csv = new("--csv") { Description = "Write every curve to this CSV file" };
     private static readonly Option<string[]> By = new("--by") { Description = "Break down by a problem field (level, subject, …); repeatable", AllowMultipleArgumentsPerToken = true };
     private static readonly Option<string[]> Field = new("--field") { Description = "Read a sample field from another property: NAME=SOURCE (e.g. answer=pred); repeatable", AllowMultipleArgumentsPerToken = true };
+    private static readonly Option<string?> Scorer = new("--scorer") { Description = "With --store: only this scorer's ORM/PRM rows (a scorer id; default every scorer, one column each when a run has several)" };
+    private static readonly Option<string> Selection = new Option<string>("--selection") { Description = "ORM/PRM best-of-k: subsets (expected over random k-subsets, ties shared) or first-n (RLHFlow's table: the first best of the first k samples)", DefaultValueFactory = _ => "subsets" }.OneOf("subsets", "first-n");
     private static readonly Option<string> DatasetName = new("--dataset-name") { Description = "Column name of a single unnamed --samples dump" };
 
     public static Command Create()
     {
         var command = new Command("report", "Print pass@k, majority and best-of-k tables with bootstrap intervals")
         {
-            Samples, StorePath, Runs, Extraction, Ks, Bootstrap, Seed, WeightBy, PrmAggregation, MonteCarloDraws, Json, Csv, By, Field, DatasetName,
+            Samples, StorePath, Runs, Extraction, Ks, Bootstrap, Seed, WeightBy, PrmAggregation, MonteCarloDraws, Json, Csv, By, Field, DatasetName, Scorer, Selection,
         };
         command.SetAction((pr, ct) => CommandErrors.Run(pr, () => Run(pr)));
         return command;
@@ -50,6 +52,7 @@ internal static class ReportCommand
             WeightBy = pr.GetValue(WeightBy) is { } w && RewardSource.TryParse(w, out var source) ? source : null,
             TablePrmAggregation = PrmAggregations.TryParse(pr.GetValue(PrmAggregation)!, out var aggregation) ? aggregation : VotingDefaults.TablePrmAggregation,
             BreakdownFields = pr.GetValue(By) ?? [],
+            Selection = pr.GetValue(Selection) == "first-n" ? RewardSelection.FirstN : RewardSelection.Subsets,
         };
         var request = new ReportRequest
         {
@@ -61,10 +64,13 @@ internal static class ReportCommand
             Voting = voting,
             JsonOut = pr.GetValue(Json)?.FullName,
             CsvOut = pr.GetValue(Csv)?.FullName,
+            Scorer = pr.GetValue(Scorer),
         };
         errors.AddRange(request.Validate());
         if (errors.Count > 0) return CommandErrors.Invalid(pr, errors);
-        MarkdownTable.Write(pr.InvocationConfiguration.Output, ReportRuns.Run(request).Reports, voting.TablePrmAggregation);
+        var result = ReportRuns.Run(request);
+        MarkdownTable.Write(pr.InvocationConfiguration.Output, result.Reports, voting.TablePrmAggregation, voting.Selection);
+        foreach (var note in result.Notes) pr.InvocationConfiguration.Output.WriteLine($"Note: {note}");
         return ExitCodes.Ok;
     }
 

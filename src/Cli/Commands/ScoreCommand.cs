@@ -15,6 +15,7 @@ internal static class ScoreCommand
     private static readonly Option<FileInfo> RewardModel = new Option<FileInfo>("--reward-model") { Description = "Reward model: a GGUF (llama.cpp protocols) or an ONNX file (--protocol onnx)", Required = true }.AcceptExistingOnly();
     private static readonly Option<string?> ScorerName = new("--scorer") { Description = "Scorer id (default: derived from the model hash and every setting that changes scores)" };
     private static readonly Option<string?> ProblemIds = new("--problems") { Description = "Only these problem ids, comma-separated" };
+    private static readonly Option<bool> ShowPrompt = new("--show-prompt") { Description = "Print the text the reward model reads for the first answer (the rendered conversation)" };
     private static readonly ScorerOptionGroup Scorer = new();
     private static readonly NativeOptions Native = new();
 
@@ -22,7 +23,7 @@ internal static class ScoreCommand
     {
         return new Command("score", "Score a run's stored samples with a reward model (ORM/PRM); every step score is kept, and reruns resume")
         {
-            StorePath, RunName, RewardModel, ScorerName, ProblemIds,
+            StorePath, RunName, RewardModel, ScorerName, ProblemIds, ShowPrompt,
         }.WithAction(Run, Scorer, Native);
     }
 
@@ -37,6 +38,7 @@ internal static class ScoreCommand
             GpuLayers = pr.GetValue(Native.GpuLayers),
             ScorerName = pr.GetValue(ScorerName),
             ProblemIds = CommonOptions.SplitIds(pr.GetValue(ProblemIds))?.ToHashSet(),
+            ShowPrompt = pr.GetValue(ShowPrompt),
         };
         if (request.Scorer.Validate() is { Count: > 0 } errors) return CommandErrors.Invalid(pr, errors);
         Native.Load(pr);

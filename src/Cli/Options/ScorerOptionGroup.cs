@@ -18,13 +18,21 @@ internal sealed class ScorerOptionGroup : IOptionGroup
         Description = "Step separator of the RLHFlow protocols: auto (ки if present, else blank line), ki or blank-line",
         DefaultValueFactory = _ => ScorerDefaults.Steps.Name(),
     }.OneOf([.. Enum.GetValues<StepSplit>().Select(s => s.Name())]);
+    public Option<string> EmptySteps { get; } = new Option<string>("--empty-steps")
+    {
+        Description = "RLHFlow protocols: keep (score an empty step as its own turn, as the reference does) or drop",
+        DefaultValueFactory = _ => ScorerDefaults.Empty.Name(),
+    }.OneOf([.. Enum.GetValues<EmptySteps>().Select(s => s.Name())]);
     public Option<int> Batch { get; } = new("--batch") { Description = "Answers decoded together (at most 256)", DefaultValueFactory = _ => ScorerDefaults.Batch };
     public Option<int> BatchTokens { get; } = new("--batch-tokens") { Description = "Tokens per llama_decode (n_batch)", DefaultValueFactory = _ => ScorerDefaults.BatchTokens };
     public Option<int> MicroBatchTokens { get; } = new("--ubatch-tokens") { Description = "Physical micro-batch (n_ubatch)", DefaultValueFactory = _ => ScorerDefaults.MicroBatchTokens };
     public Option<int> ContextSize { get; } = new("--ctx-size") { Description = "KV cache cells: the shared prefix plus every answer of a batch", DefaultValueFactory = _ => ScorerDefaults.ContextSize };
-    public Option<int> MaxTokens { get; } = new("--max-tokens") { Description = "Longest sequence scored; later steps are cut and the answer marked truncated", DefaultValueFactory = _ => ScorerDefaults.MaxSequenceTokens };
+    public Option<int?> MaxTokens { get; } = new("--max-tokens") { Description = "Longest sequence scored; later steps are cut and the answer marked truncated (default: the model's trained context, capped by --ctx-size)" };
+    public Option<int?> GoodTokenId { get; } = new("--good-token-id") { Description = "Token id of the good verdict instead of looking it up (Math-Shepherd: 648)" };
+    public Option<int?> BadTokenId { get; } = new("--bad-token-id") { Description = "Token id of the bad verdict instead of looking it up (Math-Shepherd: 387)" };
+    public Option<int?> StepTagId { get; } = new("--step-tag-id") { Description = "Token id of the step tag instead of looking it up (Math-Shepherd: 12902)" };
     public Option<string?> ChatTemplate { get; } = new("--chat-template") { Description = "Built-in template name (llama3, chatml, ...) instead of the model's" };
-    public Option<string> Llama31SystemTurn { get; } = Switch("--llama31-system-turn", "Add Llama 3.1's default system turn: auto (when the template is 3.1's), on or off");
+    public Option<string> Llama31SystemTurn { get; } = Switch("--llama31-system-turn", "Add Llama 3.1's default system turn: auto (when the chat renders as Llama 3, the model's template or llama3), on or off");
     public Option<string> FlashAttention { get; } = Switch("--flash-attn", "llama.cpp flash attention: auto, on or off");
     public Option<FileInfo> Tokenizer { get; } = new Option<FileInfo>("--tokenizer") { Description = "ONNX: tokenizer (a GGUF vocabulary, a SentencePiece .model or a WordPiece vocab.txt)" }.AcceptExistingOnly();
     public Option<string> OnnxInputIds { get; } = new("--onnx-input-ids") { Description = "ONNX: name of the token-id input", DefaultValueFactory = _ => ScorerDefaults.InputIdsName };
@@ -38,7 +46,8 @@ internal sealed class ScorerOptionGroup : IOptionGroup
     {
         foreach (var option in new Option[]
                  {
-                     Protocol, Steps, Batch, BatchTokens, MicroBatchTokens, ContextSize, MaxTokens, ChatTemplate, Llama31SystemTurn, FlashAttention,
+                     Protocol, Steps, EmptySteps, Batch, BatchTokens, MicroBatchTokens, ContextSize, MaxTokens, GoodTokenId, BadTokenId, StepTagId, ChatTemplate,
+                     Llama31SystemTurn, FlashAttention,
                      Tokenizer, OnnxInputIds, OnnxAttentionMask, OnnxOutput, OnnxReadout, OnnxPositiveClass, OnnxCpu,
                  })
         {
@@ -49,10 +58,15 @@ internal sealed class ScorerOptionGroup : IOptionGroup
     public ScorerOptions Read(ParseResult pr, int threads)
     {
         ScoringNames.TryParseStepSplit(pr.GetValue(Steps)!, out var steps);
+        ScoringNames.TryParseEmptySteps(pr.GetValue(EmptySteps)!, out var empty);
         return new ScorerOptions
         {
             Protocol = Registry.Get(pr.GetValue(Protocol)!),
             Steps = steps,
+            EmptySteps = empty,
+            GoodTokenId = pr.GetValue(GoodTokenId),
+            BadTokenId = pr.GetValue(BadTokenId),
+            StepTagId = pr.GetValue(StepTagId),
             Batch = pr.GetValue(Batch),
             BatchTokens = pr.GetValue(BatchTokens),
             MicroBatchTokens = pr.GetValue(MicroBatchTokens),

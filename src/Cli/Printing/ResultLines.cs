@@ -23,12 +23,15 @@ internal static class ResultLines
     public static void Write(TextWriter output, ScoreResult result)
     {
         var s = result.Summary;
+        if (result.FirstInput is { } input) output.WriteLine($"input of the first answer, as the model reads it:\n{input}\n");
         var seconds = Math.Max(s.Elapsed.TotalSeconds, 1e-9);
         output.WriteLine($"scored run {result.RunId} in {result.StorePath} with {result.ModelName} ({result.Protocol}, batch {result.Batch}) as scorer {result.ScorerId}");
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"done: {s.AnswersScored} answers scored, {s.AnswersSkipped} already stored, {s.TokensScored} tokens in {s.Elapsed.TotalSeconds:F1} s " +
             $"({s.AnswersScored / seconds:F1} answers/s, {s.TokensScored / seconds:F0} scored tok/s); shared prefix tokens prefilled: {s.PrefixTokensPrefilled} (once per problem)"));
         output.WriteLine("statuses: " + string.Join(", ", s.Statuses.Select(x => $"{x.Key.Name()} {x.Value}")));
+        if (s.Statuses.GetValueOrDefault(ScoreStatus.Truncated) is > 0 and var truncated)
+            output.WriteLine($"truncated: {truncated} answers ran past {result.MaxSequenceTokens?.ToString(CultureInfo.InvariantCulture) ?? "the longest sequence"} tokens; their later steps have no score (raise --max-tokens and --ctx-size)");
         if (s.Interrupted) Interrupted(output, $"{result.Stored} answers of run {result.RunId} have scores of {result.ScorerId}; the batch in flight was dropped");
     }
 

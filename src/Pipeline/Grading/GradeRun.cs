@@ -7,8 +7,6 @@ namespace BestOfN.Pipeline;
 /// <summary>Grades a stored run into Voting's input: each sample graded to an answer key and a correctness flag, with its reward scores.</summary>
 public static class GradeRun
 {
-    private static readonly IReadOnlyList<double> NoCompleteStep = [0.0];
-
     /// <summary>
     /// Shipped labels can disagree within one answer key (label noise, or answers our engine calls equal that the
     /// labeller did not). Voting needs one correctness per key, so such a key is split by label: the votes of each
@@ -23,12 +21,12 @@ public static class GradeRun
     }
 
     /// <summary>
-    /// Reward scores come from <see cref="StoredScores"/>. A sample the PRM could not score (no complete step) counts as
-    /// one step scored 0: it ranks below every scored solution under every aggregation, instead of being dropped.
+    /// Reward scores come from <see cref="StoredScores"/> (every scorer of the run, or <paramref name="scores"/>). A sample the PRM could
+    /// not score (no step, or truncated before its first) has no PRM score: it is never counted as a zero (voting then reports it).
     /// </summary>
-    public static IReadOnlyList<ProblemSamples> Load(RunStore store, string runId, AnswerGrader grader)
+    public static IReadOnlyList<ProblemSamples> Load(RunStore store, string runId, AnswerGrader grader, StoredScores? scores = null)
     {
-        var scores = StoredScores.Load(store, runId);
+        scores ??= StoredScores.Load(store, runId);
         var problems = store.Problems(runId);
         var byProblem = store.Samples(runId).GroupBy(s => s.ProblemId).ToDictionary(g => g.Key, g => g.ToList());
         var result = new List<ProblemSamples>(problems.Count);
@@ -43,7 +41,7 @@ public static class GradeRun
                 var grade = SampleGrading.Grade(grader, problem, samples[i]);
                 var correct = grade.Correct!.Value;
                 var prm = scores.Prm(problem.ProblemId, samples[i].Index);
-                votes[i] = new VoteSample(grade.Key, correct, scores.Orm(problem.ProblemId, samples[i].Index), prm is { Count: 0 } ? NoCompleteStep : prm);
+                votes[i] = new VoteSample(grade.Key, correct, scores.Orm(problem.ProblemId, samples[i].Index), prm is { Count: 0 } ? null : prm);
             });
             result.Add(new ProblemSamples(problem.ProblemId, problem.Fields, SplitDisagreeingKeys(votes)));
         }

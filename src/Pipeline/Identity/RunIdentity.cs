@@ -69,6 +69,8 @@ public static class RunIdentity
             ["bad"] = options.BadToken,
             ["step_tag"] = null,
             ["max_tokens"] = options.MaxSequenceTokens,
+            ["token_ids"] = options.GoodTokenId is null && options.BadTokenId is null && options.StepTagId is null ? null
+                : new SortedDictionary<string, int?> { ["good"] = options.GoodTokenId, ["bad"] = options.BadTokenId, ["step_tag"] = options.StepTagId },
             ["onnx"] = null,
         };
         options.Protocol.Configure(config, options, fileSha256);

@@ -1,7 +1,9 @@
+using System.Globalization;
 using BestOfN.Problems;
 using BestOfN.Store;
 using BestOfN.Verifier.Grading;
 using BestOfN.Verifier.Import;
+using BestOfN.Verifier.Scoring;
 
 namespace BestOfN.Pipeline;
 
@@ -23,6 +25,13 @@ public sealed record ImportRequest
 
     /// <summary>A dataset whose gold answers fill in problems that ship none, matched by question text.</summary>
     public DatasetSpec? Gold { get; init; }
+
+    /// <summary>The set's step style, "mistral" (steps end with "ки\n") or "deepseek" (blank lines), stored with the run: scoring with
+    /// <c>--steps auto</c> then splits as the reference does for that style. Null when not given.</summary>
+    public string? Style { get; init; }
+
+    /// <summary>With <see cref="Gold"/>: the least share of problems that must match a gold question, else nothing is imported. The default value is 0.9.</summary>
+    public double MinGoldMatch { get; init; } = 0.9;
 }
 
 /// <param name="GoldMatched">Problems that got a gold from <see cref="ImportRequest.Gold"/>; null without one.</param>
@@ -34,17 +43,26 @@ public static class ImportSampleSet
 {
     public static ImportResult Run(ImportRequest request)
     {
+        if (request.Style is not null && !ScoringNames.TryParseStyle(request.Style, out _))
+            throw new ArgumentException($"--style {request.Style} is not a style; styles: {string.Join(", ", ScoringNames.StyleNames)}.");
         var map = SampleSetFieldMap.Parse(request.Format, request.FieldMappings);
         var path = System.IO.Path.GetFullPath(request.Path);
         var problems = SampleSetReader.Read(path, request.Format, map);
         int? matched = null;
         if (request.Gold is { } gold)
         {
+            var needing = problems.Count(p => p.Gold is null); // problems that ship a gold need none
             (problems, var count) = LabelAgreement.AttachGold(problems, DatasetLoader.Load(gold));
             matched = count;
+            if (count < request.MinGoldMatch * needing)
+            {
+                var unmatched = problems.Where(p => p.Gold is null).Take(3).Select(p => $"'{(p.Prompt.Length > 60 ? p.Prompt[..60] + "…" : p.Prompt)}'");
+                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                    $"--gold: {count} of {needing} problems matched a question ({100.0 * count / Math.Max(1, needing):F1}%), fewer than --min-gold-match {request.MinGoldMatch:0.###}; unmatched, e.g. {string.Join(", ", unmatched)}. Nothing was imported; lower --min-gold-match to import anyway."));
+            }
         }
         using var store = RunStore.Open(request.StorePath);
-        var summary = SampleSetImport.Import(store, path, request.Format, map, problems, request.RunName);
+        var summary = SampleSetImport.Import(store, path, request.Format, map, problems, request.RunName, request.Style);
         return new ImportResult(summary, store.Path, matched, LabelAgreement.Compute(store, summary.Run.RunId, new AnswerGrader()));
     }
 }

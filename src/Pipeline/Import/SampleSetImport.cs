@@ -13,14 +13,26 @@ public static class SampleSetImport
 {
     public const string ImportedScorerId = "imported";
 
-    public static ImportSummary Import(RunStore store, string path, SampleSetFormat format, SampleSetFieldMap map, IReadOnlyList<ImportedProblem> problems, string? runName = null)
+    /// <summary>The dataset style stored with an imported run ("mistral" or "deepseek"), or null.</summary>
+    public static string? Style(RunInfo run)
     {
-        var config = JsonSerializer.Serialize(new SortedDictionary<string, object?>
+        if (run.Kind != "import") return null;
+        using var config = JsonDocument.Parse(run.ConfigJson);
+        return config.RootElement.ValueKind == JsonValueKind.Object && config.RootElement.TryGetProperty("style", out var style) ? style.GetString() : null;
+    }
+
+    public static ImportSummary Import(RunStore store, string path, SampleSetFormat format, SampleSetFieldMap map, IReadOnlyList<ImportedProblem> problems, string? runName = null,
+        string? style = null)
+    {
+        var entries = new SortedDictionary<string, object?>
         {
             ["format"] = format.Name(),
             ["file_sha256"] = RunStore.FileSha256(path),
             ["fields"] = map,
-        });
+        };
+        // Only when given, so that runs imported without a style keep their ids.
+        if (style is not null) entries["style"] = style.ToLowerInvariant();
+        var config = JsonSerializer.Serialize(entries);
         var runId = runName ?? RunIdentity.IdFor("import-", config);
         var run = new RunInfo(runId, "import", System.IO.Path.GetFileName(path), null, null, config, DateTimeOffset.UtcNow);
         var rows = problems.Select((p, i) => new ImportedProblemRows(

@@ -23,6 +23,9 @@ public sealed record ReportRequest
 
     public VotingOptions Voting { get; init; } = new();
 
+    /// <summary>Only this scorer's ORM/PRM rows (a scorer id); null for every scorer of each run, one column per scorer when a run has several of a kind.</summary>
+    public string? Scorer { get; init; }
+
     /// <summary>Write every curve to this JSON file.</summary>
     public string? JsonOut { get; init; }
 
@@ -40,7 +43,8 @@ public sealed record ReportRequest
 
 public sealed record NamedDump(string Name, string Path);
 
-public sealed record ReportRunsResult(IReadOnlyList<DatasetReport> Reports);
+/// <param name="Notes">What a reader must know about the table: scorers left out because some samples have no score from them.</param>
+public sealed record ReportRunsResult(IReadOnlyList<DatasetReport> Reports, IReadOnlyList<string> Notes);
 
 /// <summary>Pass@k, majority, weighted majority and reward-ranked curves for sample dumps and stored runs, written as JSON/CSV on request.</summary>
 public static class ReportRuns
@@ -54,12 +58,19 @@ public static class ReportRuns
         var options = request.Voting;
         var map = SampleFieldMap.Parse(request.FieldMappings);
         var reports = request.Dumps.Select(d => new DatasetReport(d.Name, VotingReport.Compute(SampleDumpReader.Read(d.Path, map), options))).ToList();
+        var notes = new List<string>();
         if (request.StorePath is { } storePath)
         {
             using var store = RunStore.OpenReadOnly(storePath);
             var grader = Graders.ForExtraction(request.Extraction);
             foreach (var run in StoredRuns.SelectMany(store, request.RunIds))
-                reports.Add(new DatasetReport($"{run.Dataset} ({run.RunId})", VotingReport.Compute(GradeRun.Load(store, run.RunId, grader), options)));
+            {
+                foreach (var (label, scorers) in ScorerColumns(store, run, request.Scorer, notes))
+                {
+                    var samples = GradeRun.Load(store, run.RunId, grader, StoredScores.Load(store, run.RunId, scorers));
+                    reports.Add(new DatasetReport($"{run.Dataset} ({run.RunId}){label}", VotingReport.Compute(samples, options)));
+                }
+            }
         }
         if (request.JsonOut is { } json)
         {
@@ -79,6 +90,33 @@ public static class ReportRuns
             });
         }
 
-        return new ReportRunsResult(reports);
+        return new ReportRunsResult(reports, notes);
+    }
+
+    /// <summary>
+    /// The table columns of a run and the scorers each reads: one column with its ORM and PRM when it has at most one of each, else one
+    /// column per scorer, so two models are never blended into one row. A scorer that left samples unscored is left out, with a note.
+    /// </summary>
+    private static List<(string Label, List<ScorerInfo> Scorers)> ScorerColumns(RunStore store, RunInfo run, string? only, List<string> notes)
+    {
+        var all = store.Scorers(run.RunId);
+        if (only is not null)
+        {
+            all = all.Where(s => s.ScorerId == only).ToList();
+            if (all.Count == 0)
+                throw new ArgumentException($"run {run.RunId} has no scorer '{only}'; its scorers: {string.Join(", ", store.Scorers(run.RunId).Select(s => s.ScorerId).DefaultIfEmpty("(none)"))}.");
+        }
+        var sampleCount = store.Samples(run.RunId).Count();
+        var usable = new List<ScorerInfo>();
+        foreach (var scorer in all)
+        {
+            var scored = store.Scores(run.RunId, scorer.ScorerId).Count(s => s.OrmScore is not null || s.StepScores.Count > 0);
+            if (scored == sampleCount) usable.Add(scorer);
+            else notes.Add($"{run.Dataset} ({run.RunId}): scorer {scorer.ScorerId} ({scorer.Protocol}) has no score for {sampleCount - scored} of {sampleCount} samples; its rows are left out (score the run again to finish).");
+        }
+        static string Name(ScorerInfo s) => $"{(s.ScoresSteps ? "PRM" : "ORM")} {s.ScorerId} ({s.Protocol})";
+        if (usable.Count(s => s.ScoresSteps) <= 1 && usable.Count(s => !s.ScoresSteps) <= 1)
+            return [(string.Concat(usable.Select(s => " · " + Name(s))), usable)];
+        return usable.Select(s => (" · " + Name(s), new List<ScorerInfo> { s })).ToList();
     }
 }

@@ -24,10 +24,16 @@ public sealed record ScoreRequest
 
     /// <summary>Only these problems; null for all.</summary>
     public IReadOnlySet<string>? ProblemIds { get; init; }
+
+    /// <summary>Return the text the model reads for the first answer (the rendered conversation), to check the template.</summary>
+    public bool ShowPrompt { get; init; }
 }
 
 /// <param name="Stored">Answers of the run with this scorer's scores once this invocation ended.</param>
-public sealed record ScoreResult(string RunId, string ScorerId, string StorePath, string ModelName, string Protocol, int Batch, ScoringSummary Summary, long Stored);
+/// <param name="MaxSequenceTokens">The longest sequence scored (the option, or the model's trained context); null when the scorer does not say.</param>
+/// <param name="FirstInput">With <see cref="ScoreRequest.ShowPrompt"/>: the text the model reads for the first stored answer.</param>
+public sealed record ScoreResult(string RunId, string ScorerId, string StorePath, string ModelName, string Protocol, int Batch, ScoringSummary Summary,
+    long Stored, int? MaxSequenceTokens = null, string? FirstInput = null);
 
 /// <summary>Scores a run's stored samples with a reward model, every step score kept; a rerun resumes. llama.cpp must be loaded.</summary>
 public static class ScoreRun
@@ -44,6 +50,8 @@ public static class ScoreRun
         CancellationToken cancellationToken = default)
     {
         var options = request.Scorer;
+        // --steps auto follows the style an imported set was declared with (RLHFlow's Mistral mode never splits on blank lines).
+        if (options.Steps == StepSplit.Auto && ScoringNames.TryParseStyle(SampleSetImport.Style(run), out var styled)) options = options with { Steps = styled };
         var protocol = options.Protocol;
         using var scorer = protocol.Open(request.ModelPath, options, request.GpuLayers);
         var sha = store.ModelHash(request.ModelPath);
@@ -52,8 +60,13 @@ public static class ScoreRun
         var manifest = new SortedDictionary<string, object?>(scorer.Manifest.ToDictionary()) { ["model_sha256"] = sha };
         store.EnsureScorer(new ScorerInfo(run.RunId, scorerId, protocol.Name, protocol.ScoresSteps(options), Path.GetFullPath(request.ModelPath), sha, config,
             JsonSerializer.Serialize(manifest), DateTimeOffset.UtcNow));
-        var summary = ScoringJob.Run(scorer, new RunStoreScoreStore(store, run.RunId, scorerId, request.ProblemIds), progress, cancellationToken: cancellationToken);
+        var scoreStore = new RunStoreScoreStore(store, run.RunId, scorerId, request.ProblemIds);
+        string? firstInput = null;
+        if (request.ShowPrompt && scoreStore.Problems().FirstOrDefault(p => p.Answers.Count > 0) is { } first)
+            firstInput = scorer.InputText(first.Prompt, first.Answers[0].Text) ?? "(this protocol has no text form of its input)";
+        var summary = ScoringJob.Run(scorer, scoreStore, progress, cancellationToken: cancellationToken);
+        var maxTokens = scorer.Manifest.TryGetValue("max_sequence_tokens", out var m) && m is int max ? max : (int?)null;
         return new ScoreResult(run.RunId, scorerId, store.Path, Path.GetFileName(request.ModelPath), protocol.Name, options.Batch, summary,
-            store.ScoreCount(run.RunId, scorerId));
+            store.ScoreCount(run.RunId, scorerId), maxTokens, firstInput);
     }
 }

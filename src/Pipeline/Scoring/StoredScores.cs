@@ -15,10 +15,13 @@ public sealed class StoredScores
 
     private StoredScores() { }
 
-    public static StoredScores Load(RunStore store, string runId)
+    public static StoredScores Load(RunStore store, string runId) => Load(store, runId, store.Scorers(runId));
+
+    /// <summary>The scores of the given scorers only (a report row reads exactly one scorer's scores).</summary>
+    public static StoredScores Load(RunStore store, string runId, IEnumerable<ScorerInfo> scorers)
     {
         var scores = new StoredScores();
-        foreach (var scorer in store.Scorers(runId))
+        foreach (var scorer in scorers)
         {
             foreach (var s in store.Scores(runId, scorer.ScorerId))
             {

@@ -12,6 +12,9 @@ public interface IRewardScorer : IDisposable
     /// <summary>Shared-prefix tokens prefilled so far: one prefill per problem, however many answers.</summary>
     long PrefixTokensPrefilled { get; }
 
+    /// <summary>The text the model reads for an answer (the rendered conversation), for <c>--show-prompt</c>; null when the runtime has no text form.</summary>
+    string? InputText(string prompt, string answer) => null;
+
     /// <summary>Scores a problem's answers and yields each batch when it is complete, so that it can be stored as one unit.
     /// Answers that cannot be scored come back with a status, never as an exception.</summary>
     IEnumerable<IReadOnlyList<SampleScore>> Score(ScoringProblem problem, CancellationToken cancellationToken = default);

@@ -62,6 +62,8 @@ public sealed class LlamaRewardScorer : IRewardScorer
 
     public IReadOnlyDictionary<string, object?> Manifest => Encoder.Manifest();
 
+    public string? InputText(string prompt, string answer) => Encoder.InputText(prompt, answer);
+
     public long TokensScored { get; private set; }
 
     public long PrefixTokensPrefilled { get; private set; }

@@ -72,7 +72,7 @@ public sealed class OnnxRewardScorer : IRewardScorer
         ["step_tag"] = _tag is { } t ? new Dictionary<string, object> { ["id"] = t, ["text"] = _options.StepTag } : null,
         ["score"] = $"scalar output as is; two-class output: softmax(output)[{_options.Onnx.PositiveClass}]",
         ["padding"] = "right, attention_mask 0",
-        ["max_sequence_tokens"] = _options.MaxSequenceTokens,
+        ["max_sequence_tokens"] = _options.MaxSequenceTokens ?? ScorerDefaults.OnnxMaxSequenceTokens,
     };
 
     public long TokensScored { get; private set; }
@@ -115,7 +115,7 @@ public sealed class OnnxRewardScorer : IRewardScorer
     private Encoded Encode(string prompt, string answer)
     {
         var ids = _tokenizer.Encode(prompt + " " + answer);
-        var limit = _options.MaxSequenceTokens;
+        var limit = _options.MaxSequenceTokens ?? ScorerDefaults.OnnxMaxSequenceTokens;
         if (_tag is not { } tag)
             return ids.Length <= limit ? new Encoded(ids, null, ScoreStatus.Ok, 1) : new Encoded(ids[..limit], null, ScoreStatus.Truncated, 1);
         var reads = Enumerable.Range(0, ids.Length).Where(i => ids[i] == tag).ToArray();

@@ -6,12 +6,16 @@ public static class ScorerDefaults
     public static IRewardProtocol Protocol => RewardProtocols.RlhflowPrm;
 
     public const StepSplit Steps = StepSplit.Auto;
+    public const EmptySteps Empty = EmptySteps.Keep;
     public const int Batch = 16;
     public const int MaxBatch = 256;
     public const int BatchTokens = 2048;
     public const int MicroBatchTokens = 512;
     public const int ContextSize = 16384;
-    public const int MaxSequenceTokens = 4096;
+
+    /// <summary>The longest sequence an ONNX model takes when <see cref="ScorerOptions.MaxSequenceTokens"/> is not set (an ONNX file
+    /// does not say its trained context).</summary>
+    public const int OnnxMaxSequenceTokens = 4096;
     public const int Threads = 0;
     public const string GoodToken = "+";
     public const string BadToken = "-";
@@ -70,6 +74,9 @@ public sealed record ScorerOptions
     /// <summary>Step separator for the RLHFlow protocols. The default value is <see cref="StepSplit.Auto"/>.</summary>
     public StepSplit Steps { get; init; } = ScorerDefaults.Steps;
 
+    /// <summary>Empty steps (RLHFlow protocols): kept as turns of their own, as the reference does, or dropped. The default value is <see cref="EmptySteps.Keep"/>.</summary>
+    public EmptySteps EmptySteps { get; init; } = ScorerDefaults.Empty;
+
     /// <summary>Answers decoded together (llama.cpp sequences; ONNX rows per run). The default value is 16.</summary>
     public int Batch { get; init; } = ScorerDefaults.Batch;
 
@@ -82,8 +89,12 @@ public sealed record ScorerOptions
     /// <summary>KV cache cells for the shared prefix plus every answer of a batch. The default value is 16384.</summary>
     public int ContextSize { get; init; } = ScorerDefaults.ContextSize;
 
-    /// <summary>Longest tokenized conversation scored; steps past it are cut and the answer is marked truncated. The default value is 4096.</summary>
-    public int MaxSequenceTokens { get; init; } = ScorerDefaults.MaxSequenceTokens;
+    /// <summary>
+    /// Longest tokenized conversation scored; steps past it are cut and the answer is marked truncated. Null takes the model's trained
+    /// context (llama.cpp; capped by <see cref="ContextSize"/>, which must hold a whole sequence) or
+    /// <see cref="ScorerDefaults.OnnxMaxSequenceTokens"/> (ONNX): the reference recipes never truncate. The default value is null.
+    /// </summary>
+    public int? MaxSequenceTokens { get; init; }
 
     /// <summary>CPU threads; 0 uses every core. The default value is 0.</summary>
     public int Threads { get; init; } = ScorerDefaults.Threads;
@@ -110,6 +121,15 @@ public sealed record ScorerOptions
     /// <summary>Math-Shepherd's step tag. The default value is "ки".</summary>
     public string StepTag { get; init; } = ScorerDefaults.StepTag;
 
+    /// <summary>The good verdict's token id, instead of looking <see cref="GoodToken"/> up (e.g. 648 for Math-Shepherd's Mistral vocabulary). The default value is null.</summary>
+    public int? GoodTokenId { get; init; }
+
+    /// <summary>The bad verdict's token id, instead of looking <see cref="BadToken"/> up (e.g. 387 for Math-Shepherd). The default value is null.</summary>
+    public int? BadTokenId { get; init; }
+
+    /// <summary>The step tag's token id, instead of looking <see cref="StepTag"/> up (e.g. 12902 for Math-Shepherd). The default value is null.</summary>
+    public int? StepTagId { get; init; }
+
     /// <summary>Settings of the ONNX protocol. The default value is <see cref="OnnxScorerOptions"/>'s defaults.</summary>
     public OnnxScorerOptions Onnx { get; init; } = new();
 
@@ -121,8 +141,13 @@ public sealed record ScorerOptions
         if (Batch is < 1 or > ScorerDefaults.MaxBatch) errors.Add($"--batch must be between 1 and {ScorerDefaults.MaxBatch} (llama.cpp's sequence cap), got {Batch}.");
         if (BatchTokens < 1) errors.Add($"--batch-tokens must be >= 1, got {BatchTokens}.");
         if (MicroBatchTokens < 1) errors.Add($"--ubatch-tokens must be >= 1, got {MicroBatchTokens}.");
+        if (!Enum.IsDefined(EmptySteps)) errors.Add($"--empty-steps {EmptySteps} is not an empty-step rule.");
         if (MaxSequenceTokens < 2) errors.Add($"--max-tokens must be >= 2, got {MaxSequenceTokens}.");
         if (ContextSize < MaxSequenceTokens) errors.Add($"--ctx-size ({ContextSize}) must hold at least one whole sequence (--max-tokens {MaxSequenceTokens}).");
+        if (ContextSize < 2) errors.Add($"--ctx-size must be >= 2, got {ContextSize}.");
+        foreach (var (name, id) in new[] { ("--good-token-id", GoodTokenId), ("--bad-token-id", BadTokenId), ("--step-tag-id", StepTagId) })
+            if (id < 0) errors.Add($"{name} must be >= 0, got {id}.");
+        if (GoodTokenId is { } g && g == BadTokenId) errors.Add($"--good-token-id and --bad-token-id must differ, both are {g}.");
         if (Threads < 0) errors.Add($"--threads must be >= 0, got {Threads}.");
         if (string.IsNullOrEmpty(GoodToken)) errors.Add("The good token must not be empty.");
         if (string.IsNullOrEmpty(BadToken)) errors.Add("The bad token must not be empty.");

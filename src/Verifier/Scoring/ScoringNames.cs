@@ -13,6 +13,16 @@ public enum StepSplit
     BlankLine,
 }
 
+/// <summary>What becomes of a step that is empty once stripped (RLHFlow protocols).</summary>
+public enum EmptySteps
+{
+    /// <summary>Scored as a turn of its own, as RLHFlow's prm_evaluate.py does; an empty answer is one empty step.</summary>
+    Keep,
+
+    /// <summary>Left out; an answer with no step left is not scored (<see cref="ScoreStatus.NoCompleteStep"/>).</summary>
+    Drop,
+}
+
 /// <summary>What became of one answer's scoring. A failure of one answer is data, never an exception that stops a run.</summary>
 public enum ScoreStatus
 {
@@ -37,6 +47,14 @@ public static class ScoringNames
         _ => throw new ArgumentOutOfRangeException(nameof(split)),
     };
 
+    /// <summary>"keep" or "drop", as typed and stored.</summary>
+    public static string Name(this EmptySteps empty) => empty switch
+    {
+        EmptySteps.Keep => "keep",
+        EmptySteps.Drop => "drop",
+        _ => throw new ArgumentOutOfRangeException(nameof(empty)),
+    };
+
     /// <summary>"ok", "truncated" or "no-complete-step", as stored.</summary>
     public static string Name(this ScoreStatus status) => status switch
     {
@@ -46,7 +64,20 @@ public static class ScoringNames
         _ => throw new ArgumentOutOfRangeException(nameof(status)),
     };
 
+    /// <summary>The dataset styles of RLHFlow's sets: "mistral" steps end with "ки\n", "deepseek" steps with a blank line.</summary>
+    public static IReadOnlyList<string> StyleNames { get; } = ["mistral", "deepseek"];
+
+    /// <summary>The split a dataset style means: mistral is <see cref="StepSplit.Ki"/>, deepseek <see cref="StepSplit.BlankLine"/>.</summary>
+    public static bool TryParseStyle(string? name, out StepSplit split)
+    {
+        split = string.Equals(name, "mistral", StringComparison.OrdinalIgnoreCase) ? StepSplit.Ki
+            : string.Equals(name, "deepseek", StringComparison.OrdinalIgnoreCase) ? StepSplit.BlankLine : StepSplit.Auto;
+        return split != StepSplit.Auto;
+    }
+
     public static bool TryParseStepSplit(string name, out StepSplit split) => TryParse(name, Enum.GetValues<StepSplit>(), s => s.Name(), out split);
+
+    public static bool TryParseEmptySteps(string name, out EmptySteps empty) => TryParse(name, Enum.GetValues<EmptySteps>(), s => s.Name(), out empty);
 
     public static bool TryParseStatus(string name, out ScoreStatus status) => TryParse(name, Enum.GetValues<ScoreStatus>(), s => s.Name(), out status);
 

@@ -136,27 +136,30 @@ public static class WeightedMajorityVote
         }
     }
 
-    /// <summary>(#correct present clusters at the top weight) / (#present clusters at the top weight); 0 if none present.</summary>
-    private static double TieShareOfCorrect(double[] sums, bool[] present, bool[] isCorrect)
+    /// <summary>
+    /// Sums within this relative distance of the top sum tie with it: floating-point addition is not associative, so 0.1 + 0.2 + 0.3
+    /// and 0.6 differ in the last bit, and exact equality would make the winner depend on the order of the samples.
+    /// </summary>
+    public const double RelativeTieTolerance = 1e-9;
+
+    /// <summary>(#correct present clusters at the top weight) / (#present clusters at the top weight); 0 if none present. Sums
+    /// within <see cref="RelativeTieTolerance"/> of the top tie.</summary>
+    internal static double TieShareOfCorrect(double[] sums, bool[] present, bool[] isCorrect)
     {
         var top = double.NegativeInfinity;
+        for (var c = 0; c < sums.Length; c++)
+        {
+            if (present[c] && sums[c] > top) top = sums[c];
+        }
+        if (double.IsNegativeInfinity(top)) return 0;
+        var floor = top - RelativeTieTolerance * Math.Max(Math.Abs(top), double.Epsilon);
         int atTop = 0, correctAtTop = 0;
         for (var c = 0; c < sums.Length; c++)
         {
-            if (!present[c]) continue;
-            var s = sums[c];
-            if (s > top)
-            {
-                top = s;
-                atTop = 1;
-                correctAtTop = isCorrect[c] ? 1 : 0;
-            }
-            else if (s == top)
-            {
-                atTop++;
-                if (isCorrect[c]) correctAtTop++;
-            }
+            if (!present[c] || sums[c] < floor) continue;
+            atTop++;
+            if (isCorrect[c]) correctAtTop++;
         }
-        return atTop == 0 ? 0 : (double)correctAtTop / atTop;
+        return (double)correctAtTop / atTop;
     }
 }

@@ -10,9 +10,11 @@ namespace BestOfN.Voting.Reporting;
 /// </summary>
 public static class MarkdownTable
 {
-    public static void Write(TextWriter writer, IReadOnlyList<DatasetReport> datasets, PrmAggregation prmAggregation = VotingDefaults.TablePrmAggregation)
+    /// <param name="selection">Named in the ORM and PRM rows when it is RLHFlow's first-n rule.</param>
+    public static void Write(TextWriter writer, IReadOnlyList<DatasetReport> datasets, PrmAggregation prmAggregation = VotingDefaults.TablePrmAggregation,
+        RewardSelection selection = RewardSelection.Subsets)
     {
-        WriteTable(writer, datasets.Select(d => (d.Name, d.Result.Overall, d.Result)).ToList(), prmAggregation);
+        WriteTable(writer, datasets.Select(d => (d.Name, d.Result.Overall, d.Result)).ToList(), prmAggregation, selection);
         foreach (var dataset in datasets)
         {
             foreach (var field in dataset.Result.Breakdowns.Select(b => b.Field!).Distinct())
@@ -21,7 +23,7 @@ public static class MarkdownTable
                 writer.WriteLine($"{dataset.Name} by {field}:");
                 writer.WriteLine();
                 var groups = dataset.Result.Breakdowns.Where(b => b.Field == field).Select(b => (b.Group!, b, dataset.Result)).ToList();
-                WriteTable(writer, groups, prmAggregation);
+                WriteTable(writer, groups, prmAggregation, selection);
             }
         }
     }
@@ -33,16 +35,18 @@ public static class MarkdownTable
         return writer.ToString();
     }
 
-    private static void WriteTable(TextWriter writer, IReadOnlyList<(string Column, CurveSet Set, ReportResult Result)> columns, PrmAggregation prm)
+    private static void WriteTable(TextWriter writer, IReadOnlyList<(string Column, CurveSet Set, ReportResult Result)> columns, PrmAggregation prm,
+        RewardSelection selection)
     {
+        var firstN = selection == RewardSelection.FirstN ? "first-n" : null;
         var largestK = columns.Select(c => c.Result.Ks[^1]).Distinct().ToArray();
         var n = largestK.Length == 1 ? largestK[0].ToString(CultureInfo.InvariantCulture) : "N";
         var rows = new (string Label, string Metric, bool AtOne)[]
         {
             ("Pass@1", MetricNames.Pass, true),
             ($"Majority Voting@{n}", MetricNames.Majority, false),
-            ($"ORM@{n}", MetricNames.Orm, false),
-            ($"PRM@{n} ({prm.ShortName()})", prm.MetricName(), false),
+            (firstN is null ? $"ORM@{n}" : $"ORM@{n} ({firstN})", MetricNames.Orm, false),
+            ($"PRM@{n} ({prm.ShortName()}{(firstN is null ? "" : ", " + firstN)})", prm.MetricName(), false),
         };
         writer.WriteLine("| Metric | " + string.Join(" | ", columns.Select(c => Escape(c.Column))) + " |");
         writer.WriteLine("|---|" + string.Concat(columns.Select(_ => "---|")));

@@ -36,6 +36,10 @@ public sealed record VotingOptions
     /// <summary>Problem fields (e.g. level, subject) to break every curve down by.</summary>
     public IReadOnlyList<string> BreakdownFields { get; init; } = [];
 
+    /// <summary>How ORM@k and PRM@k pick an answer: the expectation over random k-subsets with ties shared (the default), or RLHFlow's
+    /// table rule, the first sample with the highest score among the first k in stored order. The default value is <see cref="RewardSelection.Subsets"/>.</summary>
+    public RewardSelection Selection { get; init; } = RewardSelection.Subsets;
+
     /// <summary>Every problem with the options, not just the first.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -52,6 +56,7 @@ public sealed record VotingOptions
         if (WeightedMajorityEnumerationLimit < 0) errors.Add($"WeightedMajorityEnumerationLimit must be ≥ 0, got {WeightedMajorityEnumerationLimit}.");
         if (!Enum.IsDefined(TablePrmAggregation)) errors.Add($"TablePrmAggregation {TablePrmAggregation} is unknown.");
         if (WeightBy is { Prm: { } prm } && !Enum.IsDefined(prm)) errors.Add($"WeightBy {prm} is unknown.");
+        if (!Enum.IsDefined(Selection)) errors.Add($"Selection {Selection} is unknown.");
         foreach (var field in BreakdownFields.Where(string.IsNullOrWhiteSpace)) errors.Add("A breakdown field name is empty.");
         return errors;
     }
@@ -64,4 +69,14 @@ public sealed record VotingOptions
             throw new ArgumentException("Invalid voting options:" + Environment.NewLine + string.Join(Environment.NewLine, errors));
         }
     }
+}
+
+/// <summary>How reward-ranked best-of-k picks an answer.</summary>
+public enum RewardSelection
+{
+    /// <summary>The expected correctness over uniformly random k-subsets, tied top scores sharing the win (exact).</summary>
+    Subsets,
+
+    /// <summary>RLHFlow's table: among the first k samples in stored order, the first one with the highest score.</summary>
+    FirstN,
 }

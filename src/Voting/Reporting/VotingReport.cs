@@ -24,9 +24,9 @@ public static class VotingReport
         new(MetricNames.Pass, _ => true, PassCurve),
         new(MetricNames.Majority, _ => true, MajorityCurve),
         new(MetricNames.WeightedMajority, present => present.Weights, WeightedMajorityCurve),
-        new(MetricNames.Orm, present => present.Orm, (p, ks, _, r) => RankedCurve(p.Orm!, p, ks, r)),
+        new(MetricNames.Orm, present => present.Orm, (p, ks, o, r) => RankedCurve(p.Orm!, p, ks, o, r)),
         .. PrmAggregations.All.Select(a => new MetricStrategy(
-            a.MetricName(), present => present.Prm, (p, ks, _, r) => RankedCurve(p.PrmRankingKeys[(int)a]!, p, ks, r))),
+            a.MetricName(), present => present.Prm, (p, ks, o, r) => RankedCurve(p.PrmRankingKeys[(int)a]!, p, ks, o, r))),
         new(MetricNames.Random, _ => true, RandomLine),
     ];
 
@@ -54,6 +54,12 @@ public static class VotingReport
         foreach (var duplicate in problems.GroupBy(p => p.ProblemId).Where(g => g.Count() > 1))
         {
             errors.Add($"problem '{duplicate.Key}' appears {duplicate.Count()} times");
+        }
+        var fields = problems.SelectMany(p => p.Fields.Keys).Distinct().Order(StringComparer.Ordinal).ToList();
+        var unknown = options.BreakdownFields.Where(f => !fields.Contains(f)).ToList();
+        if (unknown.Count > 0)
+        {
+            throw new ArgumentException($"no problem has the field{(unknown.Count > 1 ? "s" : "")} {string.Join(", ", unknown)} to break down by; the fields are: {(fields.Count == 0 ? "(none)" : string.Join(", ", fields))}.");
         }
         var hasOrm = problems.Any(p => p.Samples.Any(s => s.OrmScore is not null));
         var hasPrm = problems.Any(p => p.Samples.Any(s => s.PrmStepScores is not null));
@@ -207,14 +213,30 @@ public static class VotingReport
         for (var i = 0; i < ks.Length; i++) results[i] = Estimate.Exact(accuracy);
     }
 
-    private static void RankedCurve(double[] rewards, PreparedProblem p, int[] ks, Span<Estimate> results)
+    private static void RankedCurve(double[] rewards, PreparedProblem p, int[] ks, VotingOptions options, Span<Estimate> results)
     {
+        if (options.Selection == RewardSelection.FirstN)
+        {
+            for (var i = 0; i < ks.Length; i++) results[i] = Estimate.Exact(FirstOfBest(rewards, p.Correct, ks[i]) ? 1 : 0);
+            return;
+        }
         Span<double> values = stackalloc double[ks.Length];
         new RankedSamples(rewards, p.Correct).Expected(ks, values);
         for (var i = 0; i < ks.Length; i++)
         {
             results[i] = Estimate.Exact(values[i]);
         }
+    }
+
+    /// <summary>RLHFlow's selection: the first sample with the highest reward among the first <paramref name="k"/>; is it correct?</summary>
+    internal static bool FirstOfBest(double[] rewards, bool[] correct, int k)
+    {
+        var best = 0;
+        for (var i = 1; i < k; i++)
+        {
+            if (rewards[i] > rewards[best]) best = i;
+        }
+        return correct[best];
     }
 
     private static void MajorityCurve(PreparedProblem p, int[] ks, VotingOptions options, Span<Estimate> results)

@@ -56,6 +56,28 @@ public class ImportCommandTests
     }
 
     [Fact]
+    public void Gold_matching_fewer_problems_than_min_gold_match_imports_nothing_and_says_which()
+    {
+        var dir = CliRunner.TempDir();
+        var file = WriteFile(dir, "Mistral-GSM8K-Test.jsonl", RlhflowFixture);
+        var gold = WriteFile(dir, "test.jsonl", """
+            {"question": "Sam has 3 apples and buys 4 more. How many apples does he have?", "answer": "3 + 4 = 7\n#### 7"}
+            {"question": "Something else entirely?", "answer": "1\n#### 1"}
+            """);
+        var db = Path.Combine(dir, "runs.db");
+        var r = CliRunner.Run("import", "--format", "rlhflow", file, "--store", db, "--gold", $"gsm8k:{gold}");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("1 of 2 problems matched a question (50.0%), fewer than --min-gold-match 0.9", r.Error);
+        Assert.Contains("'What is 12 divided by 4?'", r.Error);
+        Assert.False(File.Exists(db));
+
+        var lowered = CliRunner.Run("import", "--format", "rlhflow", file, "--store", db, "--gold", $"gsm8k:{gold}", "--min-gold-match", "0.5");
+        Assert.True(lowered.ExitCode == 0, lowered.Error);
+        Assert.Contains("gold: 1 of 2 problems matched", lowered.Output);
+        Assert.Contains("(1 unmatched)", lowered.Output);
+    }
+
+    [Fact]
     public void Bad_lines_and_wrong_label_lengths_fail_with_file_and_line()
     {
         var dir = CliRunner.TempDir();

@@ -41,7 +41,7 @@ public class ScoreCommandTests
 
         var r = CliRunner.Run("report", "--store", db, "--bootstrap", "0", "--ks", "1,3");
         Assert.True(r.ExitCode == 0, r.Error);
-        // Labels 1,0,1 and 1,0,0: pass@1 = (2/3 + 1/3) / 2. The reward rows are filled (the answer with no complete step counts as one step scored 0).
+        // Labels 1,0,1 and 1,0,0: pass@1 = (2/3 + 1/3) / 2. The reward rows are filled (the blank answer is one empty step, scored).
         Assert.Contains("| Pass@1 | 50.0 |", r.Output);
         Assert.Matches(@"\| ORM@3 \| \d+\.\d \|", r.Output);
         Assert.Matches(@"\| PRM@3 \(min\) \| \d+\.\d \|", r.Output);
@@ -55,7 +55,7 @@ public class ScoreCommandTests
         var r = CliRunner.Run(["score", "--protocol", "rlhflow-prm", .. common]);
         Assert.True(r.ExitCode == 0, r.Error + r.Output);
         Assert.Contains("6 answers scored, 0 already stored", r.Output);
-        Assert.Contains("statuses: ok 5, truncated 0, no-complete-step 1", r.Output);
+        Assert.Contains("statuses: ok 6, truncated 0, no-complete-step 0", r.Output); // the blank answer is one empty step, as in the reference
         Assert.Contains("answers/s", r.Error);
         Assert.Contains("scored tok/s", r.Error);
 
@@ -67,7 +67,7 @@ public class ScoreCommandTests
 
         var lines = Export(db);
         Assert.Equal(6, lines.Count);
-        Assert.Equal([2, 2, 1, 2, 2, 0], lines.Select(l => l.GetProperty("prm_scores").GetArrayLength()));
+        Assert.Equal([2, 2, 1, 2, 2, 1], lines.Select(l => l.GetProperty("prm_scores").GetArrayLength()));
         Assert.All(lines.SelectMany(l => l.GetProperty("prm_scores").EnumerateArray()), v => Assert.InRange(v.GetDouble(), 0, 1));
         Assert.All(lines, l => Assert.InRange(l.GetProperty("orm_score").GetDouble(), 0, 1));
         Assert.True(lines[0].GetProperty("label").GetBoolean());
@@ -79,6 +79,42 @@ public class ScoreCommandTests
         using var manifest = JsonDocument.Parse(scorers[0].ManifestJson);
         Assert.Equal("+", manifest.RootElement.GetProperty("good_token").GetProperty("piece").GetString());
         Assert.Contains("read_positions", scorers[0].ManifestJson);
+    }
+
+    [Fact]
+    public void Show_prompt_prints_the_llama31_conversation_dropping_empty_steps_is_an_option_and_truncated_answers_are_counted()
+    {
+        var (db, _) = ImportedStore();
+        string[] common = ["--store", db, "--reward-model", RewardModel.Value, "--batch", "2", "--ctx-size", "4096", "--threads", "2"];
+        var shown = CliRunner.Run(["score", "--show-prompt", "--max-tokens", "50", .. common]);
+        Assert.True(shown.ExitCode == 0, shown.Error + shown.Output);
+        Assert.Contains("input of the first answer, as the model reads it:\n<|start_header_id|>system<|end_header_id|>\n\nCutting Knowledge Date: December 2023", shown.Output);
+        Assert.Contains("<|start_header_id|>user<|end_header_id|>\n\nSam has 3 apples and buys 4 more. How many apples does he have? Step 1: 3 + 4 = 7<|eot_id|>", shown.Output);
+        Assert.Matches(@"truncated: [1-6] answers ran past 50 tokens", shown.Output);
+        Assert.DoesNotContain("truncated 0", shown.Output);
+
+        var dropped = CliRunner.Run(["score", "--empty-steps", "drop", .. common]);
+        Assert.True(dropped.ExitCode == 0, dropped.Error + dropped.Output);
+        Assert.Contains("statuses: ok 5, truncated 0, no-complete-step 1", dropped.Output);
+        Assert.DoesNotContain("truncated:", dropped.Output);
+    }
+
+    [Fact]
+    public void Steps_auto_follows_the_style_the_set_was_imported_with()
+    {
+        var dir = CliRunner.TempDir();
+        var file = ImportCommandTests.WriteFile(dir, "set.jsonl", ImportCommandTests.RlhflowFixture);
+        var db = Path.Combine(dir, "runs.db");
+        Assert.Equal(0, CliRunner.Run("import", "--format", "rlhflow", file, "--store", db, "--style", "mistral").ExitCode);
+        var r = CliRunner.Run("score", "--store", db, "--reward-model", RewardModel.Value, "--batch", "2", "--ctx-size", "4096", "--threads", "2");
+        Assert.True(r.ExitCode == 0, r.Error + r.Output);
+        // Mistral mode splits on "ки\n" only: the blank-line answers of the second problem are one step each (2 without the style).
+        Assert.Equal([2, 2, 1, 1, 1, 1], Export(db).Select(l => l.GetProperty("prm_scores").GetArrayLength()));
+        using var store = RunStore.Open(db);
+        Assert.Contains("\"steps\":\"ki\"", store.Scorers(store.Runs().Single().RunId).Single().ConfigJson);
+
+        var bad = CliRunner.Run("import", "--format", "rlhflow", file, "--store", db, "--style", "qwen");
+        Assert.Equal(2, bad.ExitCode);
     }
 
     [Fact]

@@ -35,7 +35,7 @@ public class GradeRunTests
     }
 
     [Fact]
-    public void Scores_come_from_the_scorers_by_their_typed_level_and_a_prm_without_a_complete_step_counts_as_one_step_scored_zero()
+    public void Scores_come_from_the_scorers_by_their_typed_level_and_a_prm_without_a_step_is_unscored_never_a_zero()
     {
         using var store = StoreFixture.WithRun();
         StoreFixture.AddProblem(store, "r", "p", 0, "q", "1", [("The answer is 1", null), ("The answer is 2", null)]);
@@ -48,7 +48,7 @@ public class GradeRunTests
 
         Assert.Equal([0.9, 0.2], votes.Select(v => v.OrmScore));
         Assert.Equal([0.5, 0.25], votes[0].PrmStepScores);
-        Assert.Equal([0.0], votes[1].PrmStepScores);
+        Assert.Null(votes[1].PrmStepScores); // the report counts it as unscored (ReportCommandTests)
     }
 
     [Fact]

@@ -18,12 +18,18 @@ public class RunIdentityTests
     [Fact]
     public void The_scorer_config_is_pinned_so_stored_scorings_keep_resuming()
     {
-        // These strings are what the score command wrote before protocols became a table; a change here would give every stored
-        // scoring a new id and score it again from scratch.
+        // A change here gives every stored scoring a new id and scores it again from scratch. Changed deliberately once, for issue 10:
+        // the defaults now follow the reference recipes, which changes scores, so new scorings must not resume old ones. RLHFlow keeps
+        // empty steps ("empty_steps"), strips messages the Python way ("strip") and adds the Llama 3.1 system turn with the built-in
+        // llama3 template too; no protocol truncates at 4096 tokens any more ("max_tokens": null is the model's trained context);
+        // "token_ids" records ids given instead of looked up.
         var prm = RunIdentity.ScorerConfigJson("abc", new ScorerOptions(), _ => "tok");
-        Assert.Equal("""{"bad":"-","chat_template":null,"good":"\u002B","llama31_system_turn":null,"max_tokens":4096,"model_sha256":"abc","onnx":null,"protocol":"rlhflow-prm","step_tag":null,"steps":"auto"}""", prm);
+        Assert.Equal("""{"bad":"-","chat_template":null,"empty_steps":"keep","good":"\u002B","llama31_system_turn":null,"max_tokens":null,"model_sha256":"abc","onnx":null,"protocol":"rlhflow-prm","step_tag":null,"steps":"auto","strip":"python","token_ids":null}""", prm);
         var shepherd = RunIdentity.ScorerConfigJson("abc", new ScorerOptions { Protocol = RewardProtocols.MathShepherd }, _ => "tok");
-        Assert.Equal("""{"bad":"-","chat_template":null,"good":"\u002B","llama31_system_turn":null,"max_tokens":4096,"model_sha256":"abc","onnx":null,"protocol":"math-shepherd","step_tag":"\u043A\u0438","steps":null}""", shepherd);
+        Assert.Equal("""{"bad":"-","chat_template":null,"good":"\u002B","llama31_system_turn":null,"max_tokens":null,"model_sha256":"abc","onnx":null,"protocol":"math-shepherd","step_tag":"\u043A\u0438","steps":null,"token_ids":null}""", shepherd);
+        Assert.NotEqual(prm, RunIdentity.ScorerConfigJson("abc", new ScorerOptions { EmptySteps = EmptySteps.Drop }, _ => "tok"));
+        Assert.Contains("\"token_ids\":{\"bad\":387,\"good\":648,\"step_tag\":12902}",
+            RunIdentity.ScorerConfigJson("abc", new ScorerOptions { Protocol = RewardProtocols.MathShepherd, GoodTokenId = 648, BadTokenId = 387, StepTagId = 12902 }, _ => "tok"));
         var onnx = RunIdentity.ScorerConfigJson("abc", new ScorerOptions
         {
             Protocol = RewardProtocols.Onnx,

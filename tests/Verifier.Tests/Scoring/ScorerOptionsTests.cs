@@ -14,7 +14,9 @@ public class ScorerOptionsTests
         Assert.Equal(2048, o.BatchTokens);
         Assert.Equal(512, o.MicroBatchTokens);
         Assert.Equal(16384, o.ContextSize);
-        Assert.Equal(4096, o.MaxSequenceTokens);
+        Assert.Null(o.MaxSequenceTokens); // the model's trained context: the reference never truncates
+        Assert.Equal(EmptySteps.Keep, o.EmptySteps); // the reference scores empty steps as turns
+        Assert.Equal((null, null, null), (o.GoodTokenId, o.BadTokenId, o.StepTagId));
         Assert.Equal(0, o.Threads);
         Assert.Null(o.ChatTemplate);
         Assert.Null(o.Llama31SystemTurn);

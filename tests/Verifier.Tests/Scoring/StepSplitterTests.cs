@@ -5,16 +5,20 @@ namespace BestOfN.Verifier.Tests.Scoring;
 public class StepSplitterTests
 {
     [Fact]
-    public void Ki_split_strips_steps_drops_empty_ones_and_keeps_the_final_tag_as_rlhflow_does()
+    public void Ki_split_strips_steps_keeps_empty_ones_and_the_final_tag_as_rlhflow_does()
     {
-        var steps = StepSplitter.Split("Step 1: a ки\n\nStep 2: b ки\n ки\nStep 3: c ки", StepSplit.Ki);
-        Assert.Equal(["Step 1: a", "Step 2: b", "Step 3: c ки"], steps);
+        const string answer = "Step 1: a ки\n\nStep 2: b ки\n ки\nStep 3: c ки";
+        Assert.Equal(["Step 1: a", "Step 2: b", "", "Step 3: c ки"], StepSplitter.Split(answer, StepSplit.Ki));
+        Assert.Equal(["Step 1: a", "Step 2: b", "Step 3: c ки"], StepSplitter.Split(answer, StepSplit.Ki, EmptySteps.Drop));
+        Assert.Equal(["a", "b", ""], StepSplitter.Split("a ки\nb ки\n", StepSplit.Ki));
     }
 
     [Fact]
     public void Blank_line_split_is_the_deepseek_style()
     {
-        Assert.Equal(["a\nb", "c", "d"], StepSplitter.Split("  a\nb\n\nc\n\n\n\nd\n\n", StepSplit.BlankLine));
+        Assert.Equal(["a\nb", "c", "", "d", ""], StepSplitter.Split("  a\nb\n\nc\n\n\n\nd\n\n", StepSplit.BlankLine));
+        Assert.Equal(["a\nb", "c", "d"], StepSplitter.Split("  a\nb\n\nc\n\n\n\nd\n\n", StepSplit.BlankLine, EmptySteps.Drop));
+        Assert.Equal(["", "a", "b"], StepSplitter.Split("\n\na\n\nb", StepSplit.BlankLine));
     }
 
     [Fact]
@@ -43,8 +47,10 @@ public class StepSplitterTests
     }
 
     [Fact]
-    public void An_empty_answer_has_no_steps()
+    public void An_empty_answer_is_one_empty_step_unless_empty_steps_are_dropped()
     {
-        Assert.Empty(StepSplitter.Split(" \n\n \n", StepSplit.Auto));
+        Assert.Equal([""], StepSplitter.Split("", StepSplit.Auto));
+        Assert.Equal(["", ""], StepSplitter.Split(" \n\n \n", StepSplit.Auto));
+        Assert.Empty(StepSplitter.Split(" \n\n \n", StepSplit.Auto, EmptySteps.Drop));
     }
 }

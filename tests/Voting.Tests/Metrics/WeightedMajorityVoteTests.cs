@@ -48,6 +48,21 @@ public class WeightedMajorityVoteTests
     }
 
     [Fact]
+    public void Sums_equal_up_to_rounding_tie_whatever_the_order_of_the_samples()
+    {
+        // 0.1 + 0.2 + 0.3 is 0.6000000000000001 in floating point, 0.3 + 0.2 + 0.1 is 0.6: with exact equality the first order
+        // would give the wrong answer the whole win.
+        Assert.NotEqual(0.6, 0.1 + 0.2 + 0.3);
+        string[] keys = ["w", "w", "w", "c"];
+        bool[] correct = [false, false, false, true];
+        Assert.Equal(0.5, WeightedMajorityVote.Exact(keys, correct, [0.1, 0.2, 0.3, 0.6], 4), 1e-15);
+        Assert.Equal(0.5, WeightedMajorityVote.Exact(keys, correct, [0.3, 0.2, 0.1, 0.6], 4), 1e-15);
+        Assert.Equal(0.5, WeightedMajorityVote.MonteCarlo(keys, correct, [0.1, 0.2, 0.3, 0.6], 4, 50, 1).Value, 1e-15);
+        // A real difference still decides.
+        Assert.Equal(0.0, WeightedMajorityVote.Exact(keys, correct, [0.1, 0.2, 0.3, 0.5999], 4));
+    }
+
+    [Fact]
     public void Abstaining_samples_never_win_whatever_their_reward()
     {
         Assert.Equal(1.0, WeightedMajorityVote.Exact(["", "c"], [false, true], [100, 0.1], 2));

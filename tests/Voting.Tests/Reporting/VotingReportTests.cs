@@ -169,6 +169,16 @@ public class VotingReportTests
     }
 
     [Fact]
+    public void A_breakdown_field_no_problem_has_is_an_error_listing_the_fields_there_are()
+    {
+        var problems = TwoProblems().ToList();
+        var e = Assert.Throws<ArgumentException>(() => VotingReport.Compute(problems, NoBootstrap with { BreakdownFields = ["levle"] }));
+        Assert.Contains("levle", e.Message);
+        Assert.Contains("the fields are: " + string.Join(", ", problems.SelectMany(p => p.Fields.Keys).Distinct().Order(StringComparer.Ordinal)), e.Message);
+        Assert.Contains("level", e.Message);
+    }
+
+    [Fact]
     public void Bootstrap_intervals_bracket_the_value_and_repeat_for_a_seed()
     {
         var problems = SyntheticSamples.Generate(60, 16, seed: 3);

@@ -5,8 +5,11 @@ namespace BestOfN.Verifier.Scoring;
 /// <summary>
 /// The RLHFlow chat input: user <c>prompt + " " + turn_1</c>, assistant <c>"+"</c>, user <c>turn_2</c>, assistant <c>"+"</c>, … rendered with
 /// the model's chat template; turn k is read at the position whose next token is turn k's <c>+</c> (RLHFlow reads position -3 of the
-/// conversation truncated after turn k, which is that position for the Llama 3 template). The PRM makes each step a turn; the ORM has
-/// one turn holding the whole answer (" ки" tags removed). A verdict that is not one token in the vocabulary is an error.
+/// conversation truncated after turn k, which is that position for the Llama 3 template). The PRM makes each step a turn (empty steps
+/// included, as the reference does); the ORM has one turn holding the whole answer (" ки" tags removed). Every message is stripped the
+/// Python way first (Jinja's <c>trim</c>), and a chat that renders as Llama 3 gets Llama 3.1's default system turn, which the real template
+/// always emits and llama.cpp's renderer does not, whether the template is the model's or the built-in llama3. A verdict that is not one
+/// token in the vocabulary is an error.
 /// </summary>
 public sealed class ChatVerdictEncoder : IVerdictEncoder
 {
@@ -28,12 +31,21 @@ public sealed class ChatVerdictEncoder : IVerdictEncoder
         _options = options;
         _protocolName = protocolName;
         _turns = turns;
-        Good = VerdictTokens.Single(model, options.GoodToken, "good verdict");
-        Bad = VerdictTokens.Single(model, options.BadToken, "bad verdict");
+        Good = VerdictTokens.Resolve(model, options.GoodToken, options.GoodTokenId, "good verdict");
+        Bad = VerdictTokens.Resolve(model, options.BadToken, options.BadTokenId, "bad verdict");
+        MaxSequenceTokens = VerdictTokens.MaxSequenceTokens(model, options);
         _template = options.ChatTemplate ?? model.ChatTemplate()
-            ?? throw new ScoringProtocolException($"{model.Path} has no chat template in its metadata; name one with --chat-template (RLHFlow's models use llama3).");
-        var isLlama31 = _template.Contains("Cutting Knowledge Date", StringComparison.Ordinal);
-        if (options.Llama31SystemTurn ?? isLlama31) _preamble = Llama31SystemTurn;
+            ?? throw new ScoringProtocolException($"{model.Path} has no chat template in its metadata; give --chat-template llama3 (RLHFlow's models are Llama 3.1: its system turn is added).");
+        bool rendersLlama3;
+        try
+        {
+            rendersLlama3 = RendersLlama3(model, _template);
+        }
+        catch (LlamaException e)
+        {
+            throw Unrenderable(e);
+        }
+        if (options.Llama31SystemTurn ?? rendersLlama3) _preamble = Llama31SystemTurn;
         Probe();
     }
 
@@ -49,10 +61,22 @@ public sealed class ChatVerdictEncoder : IVerdictEncoder
         }
         catch (LlamaException e)
         {
-            var template = _options.ChatTemplate is { } named ? $"--chat-template {named}" : $"the chat template of {Path.GetFileName(_model.Path)}";
-            throw new ScoringProtocolException($"{_protocolName} cannot render {template}: {e.Message}");
+            throw Unrenderable(e);
         }
     }
+
+    private ScoringProtocolException Unrenderable(LlamaException e)
+    {
+        var template = _options.ChatTemplate is { } named ? $"--chat-template {named}" : $"the chat template of {Path.GetFileName(_model.Path)}";
+        return new ScoringProtocolException($"{_protocolName} cannot render {template}: {e.Message}");
+    }
+
+    /// <summary>True when the template renders Llama 3's headers (the model's Llama 3 / 3.1 template, or the built-in llama3).</summary>
+    public static bool RendersLlama3(LlamaModel model, string template) =>
+        model.ApplyChatTemplate([new ChatMessage("user", "x")], addAssistant: false, template).StartsWith("<|start_header_id|>user<|end_header_id|>", StringComparison.Ordinal);
+
+    /// <summary>Longest sequence scored: the option, or else the model's trained context capped by the KV cache.</summary>
+    public int MaxSequenceTokens { get; }
 
     public LlamaToken Good { get; }
 
@@ -64,16 +88,20 @@ public sealed class ChatVerdictEncoder : IVerdictEncoder
     /// <summary>Text put before the rendered chat (Llama 3.1's system turn), or empty.</summary>
     public string Preamble => _preamble;
 
-    public IReadOnlyDictionary<string, object?> Manifest() => new SortedDictionary<string, object?>(VerdictTokens.Manifest(_model, _protocolName, Good, Bad, _options))
+    public IReadOnlyDictionary<string, object?> Manifest() => new SortedDictionary<string, object?>(VerdictTokens.Manifest(_model, _protocolName, Good, Bad, _options, MaxSequenceTokens))
     {
         ["chat_template"] = _options.ChatTemplate ?? "model",
         ["llama31_system_turn"] = _preamble.Length > 0,
         ["steps"] = _options.Steps.Name(),
-        ["input"] = "chat: user prompt + \" \" + turn_1, assistant \"+\", user turn_2, assistant \"+\", ... (PRM: a turn per step, stripped, empty ones dropped; ORM: one turn, \" ки\" removed)",
+        ["empty_steps"] = _options.EmptySteps.Name(),
+        ["input"] = "chat: user prompt + \" \" + turn_1, assistant \"+\", user turn_2, assistant \"+\", ... every message stripped as Python's str.strip (PRM: a turn per step, empty ones " +
+            (_options.EmptySteps == EmptySteps.Keep ? "kept" : "dropped") + "; ORM: one turn, \" ки\" removed)",
         ["read_positions"] = "each assistant turn: the position whose next token is that turn's good token (RLHFlow's logits[-3] of the truncated chat)",
     };
 
     public EncodedAnswer Encode(string prompt, string answer) => EncodeChat(prompt, _turns(answer));
+
+    public string InputText(string prompt, string answer) => Render(Conversation(prompt, _turns(answer)), addAssistant: false);
 
     /// <summary>The rendered conversation of an answer, for audit and for reference implementations.</summary>
     public IReadOnlyList<ChatMessage> Conversation(string prompt, IReadOnlyList<string> steps)
@@ -81,8 +109,9 @@ public sealed class ChatVerdictEncoder : IVerdictEncoder
         var messages = new List<ChatMessage>(2 * steps.Count);
         for (var k = 0; k < steps.Count; k++)
         {
-            messages.Add(new ChatMessage("user", k == 0 ? prompt + " " + steps[0] : steps[k]));
-            messages.Add(new ChatMessage("assistant", _options.GoodToken));
+            // Jinja's trim strips Unicode whitespace, llama.cpp's ASCII only: strip here so that both render the same text.
+            messages.Add(new ChatMessage("user", StepSplitter.PythonStrip(k == 0 ? prompt + " " + steps[0] : steps[k])));
+            messages.Add(new ChatMessage("assistant", StepSplitter.PythonStrip(_options.GoodToken)));
         }
         return messages;
     }
@@ -124,7 +153,7 @@ public sealed class ChatVerdictEncoder : IVerdictEncoder
             }
             tokens = [.. fullTokens.AsSpan(0, reads[^1] + 2)];
         }
-        return VerdictTokens.Cut(tokens, reads, steps.Count, fullTokens.Length, _options.MaxSequenceTokens);
+        return VerdictTokens.Cut(tokens, reads, steps.Count, fullTokens.Length, MaxSequenceTokens);
     }
 
     /// <summary>

@@ -21,6 +21,10 @@ public interface IVerdictEncoder
 
     EncodedAnswer Encode(string prompt, string answer);
 
+    /// <summary>The text the model reads for an answer (the rendered conversation, or the tagged plain text), for --show-prompt; null when
+    /// the encoder does not say.</summary>
+    string? InputText(string prompt, string answer) => null;
+
     /// <summary>Protocol, token ids and read rule, for the scorer's manifest.</summary>
     IReadOnlyDictionary<string, object?> Manifest();
 }
@@ -28,6 +32,18 @@ public interface IVerdictEncoder
 /// <summary>Token helpers the encoders share.</summary>
 internal static class VerdictTokens
 {
+    /// <summary>The token a verdict or tag is: the id the user gave (checked against the vocabulary), or the one token of its text.</summary>
+    public static LlamaToken Resolve(LlamaModel model, string text, int? id, string what) =>
+        id is { } given ? Checked(model, given, what) : Single(model, text, what);
+
+    public static LlamaToken Checked(LlamaModel model, int id, string what) =>
+        id >= 0 && id < model.VocabSize ? new LlamaToken(id)
+            : throw new ScoringProtocolException($"The {what} id {id} is outside {Path.GetFileName(model.Path)}'s vocabulary of {model.VocabSize} tokens.");
+
+    /// <summary>The longest sequence scored: the option, or the model's trained context capped by the KV cache.</summary>
+    public static int MaxSequenceTokens(LlamaModel model, ScorerOptions options) =>
+        options.MaxSequenceTokens ?? Math.Min(model.TrainedContextLength > 0 ? model.TrainedContextLength : options.ContextSize, options.ContextSize);
+
     public static LlamaToken Single(LlamaModel model, string text, string what)
     {
         var tokens = model.Tokenize(text, addSpecial: false, parseSpecial: false);
@@ -43,7 +59,7 @@ internal static class VerdictTokens
     public static Dictionary<string, object> Describe(LlamaModel model, LlamaToken token) => new() { ["id"] = token.Id, ["piece"] = Piece(model, token) };
 
     /// <summary>The manifest entries every llama.cpp protocol writes: protocol, runtime, model, verdict tokens and the score rule.</summary>
-    public static Dictionary<string, object?> Manifest(LlamaModel model, string protocolName, LlamaToken good, LlamaToken bad, ScorerOptions options) => new()
+    public static Dictionary<string, object?> Manifest(LlamaModel model, string protocolName, LlamaToken good, LlamaToken bad, ScorerOptions options, int maxSequenceTokens) => new()
     {
         ["protocol"] = protocolName,
         ["runtime"] = "llama.cpp",
@@ -52,7 +68,9 @@ internal static class VerdictTokens
         ["good_token"] = Describe(model, good),
         ["bad_token"] = Describe(model, bad),
         ["score"] = "softmax([logit(good), logit(bad)])[0]",
-        ["max_sequence_tokens"] = options.MaxSequenceTokens,
+        ["max_sequence_tokens"] = maxSequenceTokens,
+        ["model_trained_context"] = model.TrainedContextLength,
+        ["token_ids_given"] = options.GoodTokenId is not null || options.BadTokenId is not null || options.StepTagId is not null,
     };
 
     /// <summary>Drops tokens after the last read, and reads past the sequence limit (marking the answer truncated).</summary>
