@@ -1,6 +1,6 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using System.Globalization;
 using System.Text.Json;
 using BestOfN.Sampler.Prompting;
 using BestOfN.Sampler.Sampling;

@@ -59,29 +59,29 @@ public static class SamplingJob
 
         void Draw()
         {
-        foreach (var (prompt, missing) in todo)
-        {
-            var tokensBefore = tokens;
-            foreach (var wave in sampler.Sample(prompt, missing, step =>
-                     {
-                         tokens += step;
-                         if (clock.Elapsed - lastReport < TimeSpan.FromMilliseconds(250)) return;
-                         lastReport = clock.Elapsed;
-                         Report();
-                     }, cancellationToken))
+            foreach (var (prompt, missing) in todo)
             {
-                sink.SaveWave(wave);
-                samplesDone += wave.Samples.Count;
-                drawn += wave.Samples.Count;
-                // First-token draws come from the prompt's logits, not a decode step: count them here.
-                tokens = tokensBefore + wave.GeneratedTokens;
-                tokensBefore = tokens;
-                prefilled = sampler.PromptTokensPrefilled;
+                var tokensBefore = tokens;
+                foreach (var wave in sampler.Sample(prompt, missing, step =>
+                         {
+                             tokens += step;
+                             if (clock.Elapsed - lastReport < TimeSpan.FromMilliseconds(250)) return;
+                             lastReport = clock.Elapsed;
+                             Report();
+                         }, cancellationToken))
+                {
+                    sink.SaveWave(wave);
+                    samplesDone += wave.Samples.Count;
+                    drawn += wave.Samples.Count;
+                    // First-token draws come from the prompt's logits, not a decode step: count them here.
+                    tokens = tokensBefore + wave.GeneratedTokens;
+                    tokensBefore = tokens;
+                    prefilled = sampler.PromptTokensPrefilled;
+                    Report();
+                }
+                problemsDone++;
                 Report();
             }
-            problemsDone++;
-            Report();
-        }
         }
     }
 

@@ -78,20 +78,20 @@ public static class AnswerKey
                 case ClockTimeNode time:
                     return "time:" + time;
                 case RelationNode other:
-                {
-                    var builder = new StringBuilder();
-                    for (var k = 0; k < other.Operands.Count; k++)
                     {
-                        if (k > 0)
+                        var builder = new StringBuilder();
+                        for (var k = 0; k < other.Operands.Count; k++)
                         {
-                            builder.Append(other.Operators[k - 1]);
+                            if (k > 0)
+                            {
+                                builder.Append(other.Operators[k - 1]);
+                            }
+
+                            builder.Append(Key(other.Operands[k], depth));
                         }
 
-                        builder.Append(Key(other.Operands[k], depth));
+                        return builder.ToString();
                     }
-
-                    return builder.ToString();
-                }
 
                 case PercentNode percent:
                     return Key(percent.Operand, depth);

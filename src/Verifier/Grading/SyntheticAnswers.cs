@@ -68,98 +68,98 @@ public static class SyntheticAnswers
         switch (kind)
         {
             case 0:
-            {
-                var n = random.Next(0, 2000);
-                return (I(n), [I(n), $"{n}.0", $@"\boxed{{{n}}}", $"x = {n}", $@"{n} \text{{ dollars}}"]);
-            }
+                {
+                    var n = random.Next(0, 2000);
+                    return (I(n), [I(n), $"{n}.0", $@"\boxed{{{n}}}", $"x = {n}", $@"{n} \text{{ dollars}}"]);
+                }
 
             case 1:
-            {
-                var n = random.Next(1000, 2_000_000);
-                var grouped = n.ToString("N0", CultureInfo.InvariantCulture);
-                return (I(n), [I(n), grouped, @"\$" + grouped, grouped.Replace(",", @",\!", StringComparison.Ordinal)]);
-            }
+                {
+                    var n = random.Next(1000, 2_000_000);
+                    var grouped = n.ToString("N0", CultureInfo.InvariantCulture);
+                    return (I(n), [I(n), grouped, @"\$" + grouped, grouped.Replace(",", @",\!", StringComparison.Ordinal)]);
+                }
 
             case 2:
-            {
-                var q = random.Next(2, 60);
-                var p = random.Next(1, 3 * q);
-                var k = random.Next(2, 5);
-                (p, q) = Reduced(p, q);
-                return ($@"\frac{{{p}}}{{{q}}}", [$@"\frac{{{p}}}{{{q}}}", $@"\dfrac{{{p}}}{{{q}}}", $"{p}/{q}", $@"\frac{{{p * k}}}{{{q * k}}}"]);
-            }
+                {
+                    var q = random.Next(2, 60);
+                    var p = random.Next(1, 3 * q);
+                    var k = random.Next(2, 5);
+                    (p, q) = Reduced(p, q);
+                    return ($@"\frac{{{p}}}{{{q}}}", [$@"\frac{{{p}}}{{{q}}}", $@"\dfrac{{{p}}}{{{q}}}", $"{p}/{q}", $@"\frac{{{p * k}}}{{{q * k}}}"]);
+                }
 
             case 3:
-            {
-                var cents = random.Next(1, 100_000);
-                var text = (cents / 100m).ToString("0.00", CultureInfo.InvariantCulture);
-                return (text, [text, text.TrimEnd('0').TrimEnd('.'), @"\$" + text, $@"\frac{{{cents}}}{{100}}"]);
-            }
+                {
+                    var cents = random.Next(1, 100_000);
+                    var text = (cents / 100m).ToString("0.00", CultureInfo.InvariantCulture);
+                    return (text, [text, text.TrimEnd('0').TrimEnd('.'), @"\$" + text, $@"\frac{{{cents}}}{{100}}"]);
+                }
 
             case 4:
-            {
-                var s = random.Next(2, 20);
-                var r = new[] { 2, 3, 5, 6, 7, 10, 11, 13 }[random.Next(8)];
-                return ($@"{s}\sqrt{{{r}}}", [$@"{s}\sqrt{{{r}}}", $@"\sqrt{{{s * s * r}}}", $@"{s} \sqrt{{ {r} }}", r < 10 ? $@"{s}\sqrt{r}" : $@"{s}\cdot\sqrt{{{r}}}"]);
-            }
+                {
+                    var s = random.Next(2, 20);
+                    var r = new[] { 2, 3, 5, 6, 7, 10, 11, 13 }[random.Next(8)];
+                    return ($@"{s}\sqrt{{{r}}}", [$@"{s}\sqrt{{{r}}}", $@"\sqrt{{{s * s * r}}}", $@"{s} \sqrt{{ {r} }}", r < 10 ? $@"{s}\sqrt{r}" : $@"{s}\cdot\sqrt{{{r}}}"]);
+                }
 
             case 5:
-            {
-                var (a, b) = Reduced(random.Next(1, 20), random.Next(2, 13));
-                return ($@"\frac{{{a}\pi}}{{{b}}}", [$@"\frac{{{a}\pi}}{{{b}}}", $@"\frac{{{a}}}{{{b}}}\pi", $@"{a}\pi/{b}", $@"\dfrac{{{a} \pi}}{{{b}}}"]);
-            }
+                {
+                    var (a, b) = Reduced(random.Next(1, 20), random.Next(2, 13));
+                    return ($@"\frac{{{a}\pi}}{{{b}}}", [$@"\frac{{{a}\pi}}{{{b}}}", $@"\frac{{{a}}}{{{b}}}\pi", $@"{a}\pi/{b}", $@"\dfrac{{{a} \pi}}{{{b}}}"]);
+                }
 
             case 6:
-            {
-                var a = random.Next(-20, 20);
-                var b = random.Next(-20, 20);
-                return ($"({a},{b})", [$"({a},{b})", $"({a}, {b})", $@"\left( {a}, {b} \right)", $"{a}, {b}"]);
-            }
+                {
+                    var a = random.Next(-20, 20);
+                    var b = random.Next(-20, 20);
+                    return ($"({a},{b})", [$"({a},{b})", $"({a}, {b})", $@"\left( {a}, {b} \right)", $"{a}, {b}"]);
+                }
 
             case 7:
-            {
-                var a = random.Next(-20, 20);
-                return ($@"({a},\infty)", [$@"({a},\infty)", $@"({a}, \infty)", $"x > {a}", $@"\left({a}, \infty\right)"]);
-            }
+                {
+                    var a = random.Next(-20, 20);
+                    return ($@"({a},\infty)", [$@"({a},\infty)", $@"({a}, \infty)", $"x > {a}", $@"\left({a}, \infty\right)"]);
+                }
 
             case 8:
-            {
-                var a = random.Next(-20, 0);
-                var b = random.Next(1, 20);
-                return ($"{a}, {b}", [$"{a}, {b}", $"{b}, {a}", $@"\{{{a}, {b}\}}", $@"x = {a} \text{{ or }} x = {b}"]);
-            }
+                {
+                    var a = random.Next(-20, 0);
+                    var b = random.Next(1, 20);
+                    return ($"{a}, {b}", [$"{a}, {b}", $"{b}, {a}", $@"\{{{a}, {b}\}}", $@"x = {a} \text{{ or }} x = {b}"]);
+                }
 
             case 9:
-            {
-                var a = random.Next(1, 9);
-                var b = random.Next(1, 9);
-                return ($"x^2+{a + b}x+{a * b}", [$"x^2+{a + b}x+{a * b}", $"(x+{a})(x+{b})", $"x^2 + {a + b}x + {a * b}", $"{a * b}+{a + b}x+x^2"]);
-            }
+                {
+                    var a = random.Next(1, 9);
+                    var b = random.Next(1, 9);
+                    return ($"x^2+{a + b}x+{a * b}", [$"x^2+{a + b}x+{a * b}", $"(x+{a})(x+{b})", $"x^2 + {a + b}x + {a * b}", $"{a * b}+{a + b}x+x^2"]);
+                }
 
             case 10:
-            {
-                var letter = (char)('A' + random.Next(5));
-                return ($@"\text{{({letter})}}", [$@"\text{{({letter})}}", $"({letter})", $"{letter}", $@"\textbf{{({letter})}}"]);
-            }
+                {
+                    var letter = (char)('A' + random.Next(5));
+                    return ($@"\text{{({letter})}}", [$@"\text{{({letter})}}", $"({letter})", $"{letter}", $@"\textbf{{({letter})}}"]);
+                }
 
             case 11:
-            {
-                var word = new[] { "even", "odd", "neither", "east", "west", "ellipse", "parabola", "Evelyn", "Navin" }[random.Next(9)];
-                return ($@"\text{{{word}}}", [$@"\text{{{word}}}", word, word.ToLowerInvariant(), $@"\mbox{{{word}}}"]);
-            }
+                {
+                    var word = new[] { "even", "odd", "neither", "east", "west", "ellipse", "parabola", "Evelyn", "Navin" }[random.Next(9)];
+                    return ($@"\text{{{word}}}", [$@"\text{{{word}}}", word, word.ToLowerInvariant(), $@"\mbox{{{word}}}"]);
+                }
 
             case 12:
-            {
-                var a = random.Next(-9, 10);
-                var b = random.Next(-9, 10);
-                return ($@"\begin{{pmatrix}} {a} \\ {b} \end{{pmatrix}}", [$@"\begin{{pmatrix}} {a} \\ {b} \end{{pmatrix}}", $@"\begin{{pmatrix}}{a}\\{b}\end{{pmatrix}}", $"({a}, {b})", $@"\begin{{bmatrix}} {a} \\ {b} \end{{bmatrix}}"]);
-            }
+                {
+                    var a = random.Next(-9, 10);
+                    var b = random.Next(-9, 10);
+                    return ($@"\begin{{pmatrix}} {a} \\ {b} \end{{pmatrix}}", [$@"\begin{{pmatrix}} {a} \\ {b} \end{{pmatrix}}", $@"\begin{{pmatrix}}{a}\\{b}\end{{pmatrix}}", $"({a}, {b})", $@"\begin{{bmatrix}} {a} \\ {b} \end{{bmatrix}}"]);
+                }
 
             default:
-            {
-                var d = random.Next(1, 36) * 5;
-                return ($@"{d}^\circ", [$@"{d}^\circ", I(d), $@"{d}^{{\circ}}", $@"{d} \text{{ degrees}}"]);
-            }
+                {
+                    var d = random.Next(1, 36) * 5;
+                    return ($@"{d}^\circ", [$@"{d}^\circ", I(d), $@"{d}^{{\circ}}", $@"{d} \text{{ degrees}}"]);
+                }
         }
     }
 }

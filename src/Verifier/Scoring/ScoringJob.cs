@@ -57,19 +57,19 @@ public static class ScoringJob
 
         void ScoreAll()
         {
-        foreach (var problem in work.Where(p => p.Answers.Count > 0))
-        {
-            foreach (var batch in scorer.Score(problem, cancellationToken))
+            foreach (var problem in work.Where(p => p.Answers.Count > 0))
             {
-                store.SaveScores(batch);
-                foreach (var s in batch) statuses[s.Status]++;
-                answersDone += batch.Count;
-                scored += batch.Count;
+                foreach (var batch in scorer.Score(problem, cancellationToken))
+                {
+                    store.SaveScores(batch);
+                    foreach (var s in batch) statuses[s.Status]++;
+                    answersDone += batch.Count;
+                    scored += batch.Count;
+                    Report();
+                }
+                problemsDone++;
                 Report();
             }
-            problemsDone++;
-            Report();
-        }
         }
     }
 }

@@ -305,15 +305,15 @@ internal sealed partial class EquivalenceChecker
                 CollectVariables(unit.Operand, variables);
                 break;
             case SumOverNode sumOver:
-            {
-                var inner = new HashSet<string>(StringComparer.Ordinal);
-                CollectVariables(sumOver.Body, inner);
-                inner.Remove(sumOver.Variable);
-                variables.UnionWith(inner);
-                CollectVariables(sumOver.Lower, variables);
-                CollectVariables(sumOver.Upper, variables);
-                break;
-            }
+                {
+                    var inner = new HashSet<string>(StringComparer.Ordinal);
+                    CollectVariables(sumOver.Body, inner);
+                    inner.Remove(sumOver.Variable);
+                    variables.UnionWith(inner);
+                    CollectVariables(sumOver.Lower, variables);
+                    CollectVariables(sumOver.Upper, variables);
+                    break;
+                }
         }
     }
 

@@ -45,56 +45,56 @@ internal sealed class ExactEvaluator(GraderOptions options, GradingBudget budget
             case SumOverNode sumOver:
                 return EvaluateSumOver(sumOver, depth);
             case SumNode sum:
-            {
-                var total = ExactValue.Zero;
-                foreach (var term in sum.Terms)
                 {
-                    var value = Evaluate(term, depth);
-                    if (value is null)
+                    var total = ExactValue.Zero;
+                    foreach (var term in sum.Terms)
                     {
-                        return null;
+                        var value = Evaluate(term, depth);
+                        if (value is null)
+                        {
+                            return null;
+                        }
+
+                        total = total.Add(value);
                     }
 
-                    total = total.Add(value);
+                    return total;
                 }
-
-                return total;
-            }
 
             case NegateNode negate:
                 return Evaluate(negate.Operand, depth)?.Negate();
             case ProductNode product:
-            {
-                var total = ExactValue.Constant(Rational.One);
-                foreach (var factor in product.Factors)
                 {
-                    var value = Evaluate(factor, depth);
-                    if (value is null)
+                    var total = ExactValue.Constant(Rational.One);
+                    foreach (var factor in product.Factors)
                     {
-                        return null;
+                        var value = Evaluate(factor, depth);
+                        if (value is null)
+                        {
+                            return null;
+                        }
+
+                        total = total.Multiply(value);
                     }
 
-                    total = total.Multiply(value);
+                    return total;
                 }
 
-                return total;
-            }
-
             case DivideNode divide:
-            {
-                var numerator = Evaluate(divide.Numerator, depth);
-                var denominator = numerator is null ? null : Evaluate(divide.Denominator, depth);
-                var inverse = denominator?.TryInvert();
-                return inverse is null ? null : numerator!.Multiply(inverse);
-            }
+                {
+                    var numerator = Evaluate(divide.Numerator, depth);
+                    var denominator = numerator is null ? null : Evaluate(divide.Denominator, depth);
+                    var inverse = denominator?.TryInvert();
+                    return inverse is null ? null : numerator!.Multiply(inverse);
+                }
 
             case PowerNode power:
                 return EvaluatePower(power, depth);
             case RootNode root:
-            {
-                var radicand = Evaluate(root.Radicand, depth);
-                return radicand is not null && radicand.TryGetRational(out var r) ? Root(r, root.Degree) : null;
-            }
+                {
+                    var radicand = Evaluate(root.Radicand, depth);
+                    return radicand is not null && radicand.TryGetRational(out var r) ? Root(r, root.Degree) : null;
+                }
 
             case FunctionNode function:
                 return EvaluateFunction(function, depth);
@@ -211,34 +211,34 @@ internal sealed class ExactEvaluator(GraderOptions options, GradingBudget budget
             case "ceil":
                 return ExactValue.Constant(Rational.FromInteger(-Floor(-arguments[0])));
             case "factorial" when arguments[0].IsInteger && arguments[0].Sign >= 0 && arguments[0].Numerator <= 1000:
-            {
-                var n = (int)arguments[0].Numerator;
-                var product = BigInteger.One;
-                for (var k = 2; k <= n; k++)
                 {
-                    product *= k;
-                }
+                    var n = (int)arguments[0].Numerator;
+                    var product = BigInteger.One;
+                    for (var k = 2; k <= n; k++)
+                    {
+                        product *= k;
+                    }
 
-                return ExactValue.Constant(Rational.FromInteger(product));
-            }
+                    return ExactValue.Constant(Rational.FromInteger(product));
+                }
 
             case "binom" when arguments.Count == 2 && arguments.All(a => a.IsInteger) && arguments[0].Numerator is var n && n >= 0 && n <= 10_000:
-            {
-                var k = arguments[1].Numerator;
-                if (k < 0 || k > n)
                 {
-                    return ExactValue.Zero;
-                }
+                    var k = arguments[1].Numerator;
+                    if (k < 0 || k > n)
+                    {
+                        return ExactValue.Zero;
+                    }
 
-                var result = BigInteger.One;
-                var kk = (int)BigInteger.Min(k, n - k);
-                for (var j = 1; j <= kk; j++)
-                {
-                    result = result * (n - kk + j) / j;
-                }
+                    var result = BigInteger.One;
+                    var kk = (int)BigInteger.Min(k, n - k);
+                    for (var j = 1; j <= kk; j++)
+                    {
+                        result = result * (n - kk + j) / j;
+                    }
 
-                return ExactValue.Constant(Rational.FromInteger(result));
-            }
+                    return ExactValue.Constant(Rational.FromInteger(result));
+                }
 
             default:
                 return null;

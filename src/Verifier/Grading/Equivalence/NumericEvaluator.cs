@@ -57,95 +57,95 @@ internal sealed class NumericEvaluator(GraderOptions options, GradingBudget budg
                 // A variable's value is the sample point itself, with no error; a constant is rounded.
                 return Constant(symbol.Name) is { } constant ? Approximation.Exact(constant) : new(variable(symbol.Name), 0);
             case SumNode sum:
-            {
-                var total = Complex.Zero;
-                var error = 0.0;
-                foreach (var term in sum.Terms)
                 {
-                    var value = Evaluate(term, variable, depth, inAngle);
-                    total += value.Value;
-                    error += value.Error;
-                }
+                    var total = Complex.Zero;
+                    var error = 0.0;
+                    foreach (var term in sum.Terms)
+                    {
+                        var value = Evaluate(term, variable, depth, inAngle);
+                        total += value.Value;
+                        error += value.Error;
+                    }
 
-                return new(total, error + Epsilon * total.Magnitude);
-            }
+                    return new(total, error + Epsilon * total.Magnitude);
+                }
 
             case NegateNode negate:
-            {
-                var operand = Evaluate(negate.Operand, variable, depth, inAngle);
-                return new(-operand.Value, operand.Error);
-            }
+                {
+                    var operand = Evaluate(negate.Operand, variable, depth, inAngle);
+                    return new(-operand.Value, operand.Error);
+                }
 
             case ProductNode product:
-            {
-                var factors = new Approximation[product.Factors.Count];
-                var total = Complex.One;
-                for (var k = 0; k < factors.Length; k++)
                 {
-                    factors[k] = Evaluate(product.Factors[k], variable, depth, inAngle);
-                    total *= factors[k].Value;
-                }
+                    var factors = new Approximation[product.Factors.Count];
+                    var total = Complex.One;
+                    for (var k = 0; k < factors.Length; k++)
+                    {
+                        factors[k] = Evaluate(product.Factors[k], variable, depth, inAngle);
+                        total *= factors[k].Value;
+                    }
 
-                // Σ err_k · Π_{j≠k} |v_j|, with suffix products so that an exact zero factor is handled too.
-                var suffix = new double[factors.Length + 1];
-                suffix[factors.Length] = 1;
-                for (var k = factors.Length - 1; k >= 0; k--)
-                {
-                    suffix[k] = suffix[k + 1] * factors[k].Value.Magnitude;
-                }
+                    // Σ err_k · Π_{j≠k} |v_j|, with suffix products so that an exact zero factor is handled too.
+                    var suffix = new double[factors.Length + 1];
+                    suffix[factors.Length] = 1;
+                    for (var k = factors.Length - 1; k >= 0; k--)
+                    {
+                        suffix[k] = suffix[k + 1] * factors[k].Value.Magnitude;
+                    }
 
-                var prefix = 1.0;
-                var error = 0.0;
-                for (var k = 0; k < factors.Length; k++)
-                {
-                    error += factors[k].Error * prefix * suffix[k + 1];
-                    prefix *= factors[k].Value.Magnitude;
-                }
+                    var prefix = 1.0;
+                    var error = 0.0;
+                    for (var k = 0; k < factors.Length; k++)
+                    {
+                        error += factors[k].Error * prefix * suffix[k + 1];
+                        prefix *= factors[k].Value.Magnitude;
+                    }
 
-                return new(total, error + Epsilon * factors.Length * total.Magnitude);
-            }
+                    return new(total, error + Epsilon * factors.Length * total.Magnitude);
+                }
 
             case DivideNode divide:
-            {
-                var denominator = Evaluate(divide.Denominator, variable, depth, inAngle);
-                if (denominator.Value == Complex.Zero)
                 {
-                    return Approximation.NaN;
-                }
+                    var denominator = Evaluate(divide.Denominator, variable, depth, inAngle);
+                    if (denominator.Value == Complex.Zero)
+                    {
+                        return Approximation.NaN;
+                    }
 
-                var numerator = Evaluate(divide.Numerator, variable, depth, inAngle);
-                var quotient = numerator.Value / denominator.Value;
-                var denominatorMagnitude = denominator.Value.Magnitude;
-                var error = (numerator.Error + quotient.Magnitude * denominator.Error) / denominatorMagnitude + Epsilon * quotient.Magnitude;
-                return new(quotient, denominator.Error >= denominatorMagnitude ? double.PositiveInfinity : error);
-            }
+                    var numerator = Evaluate(divide.Numerator, variable, depth, inAngle);
+                    var quotient = numerator.Value / denominator.Value;
+                    var denominatorMagnitude = denominator.Value.Magnitude;
+                    var error = (numerator.Error + quotient.Magnitude * denominator.Error) / denominatorMagnitude + Epsilon * quotient.Magnitude;
+                    return new(quotient, denominator.Error >= denominatorMagnitude ? double.PositiveInfinity : error);
+                }
 
             case PowerNode power:
-            {
-                var baseValue = Evaluate(power.Base, variable, depth, false);
-                var exponent = Evaluate(power.Exponent, variable, depth, false);
-                return NearOnePower(power, baseValue, exponent) ?? Pow(baseValue, exponent);
-            }
+                {
+                    var baseValue = Evaluate(power.Base, variable, depth, false);
+                    var exponent = Evaluate(power.Exponent, variable, depth, false);
+                    return NearOnePower(power, baseValue, exponent) ?? Pow(baseValue, exponent);
+                }
 
             case RootNode root:
-            {
-                var radicand = Evaluate(root.Radicand, variable, depth, false);
-                Complex value;
-                if (radicand.Value.Imaginary == 0 && radicand.Value.Real < 0 && root.Degree % 2 == 1)
                 {
-                    value = -Math.Pow(-radicand.Value.Real, 1.0 / root.Degree);
-                }
-                else
-                {
-                    value = Pow(radicand.Value, 1.0 / root.Degree);
-                }
+                    var radicand = Evaluate(root.Radicand, variable, depth, false);
+                    Complex value;
+                    if (radicand.Value.Imaginary == 0 && radicand.Value.Real < 0 && root.Degree % 2 == 1)
+                    {
+                        value = -Math.Pow(-radicand.Value.Real, 1.0 / root.Degree);
+                    }
+                    else
+                    {
+                        value = Pow(radicand.Value, 1.0 / root.Degree);
+                    }
 
-                // d(x^(1/n)) = x^(1/n - 1)/n dx: relative error divides by n.
-                var magnitude = radicand.Value.Magnitude;
-                var relative = magnitude == 0 ? 0 : radicand.Error / magnitude / root.Degree;
-                var error = magnitude == 0 ? Math.Pow(radicand.Error, 1.0 / root.Degree) : (relative + Epsilon) * value.Magnitude;
-                return new(value, error);
-            }
+                    // d(x^(1/n)) = x^(1/n - 1)/n dx: relative error divides by n.
+                    var magnitude = radicand.Value.Magnitude;
+                    var relative = magnitude == 0 ? 0 : radicand.Error / magnitude / root.Degree;
+                    var error = magnitude == 0 ? Math.Pow(radicand.Error, 1.0 / root.Degree) : (relative + Epsilon) * value.Magnitude;
+                    return new(value, error);
+                }
 
             case FunctionNode function:
                 return EvaluateFunction(function, variable, depth);
@@ -154,10 +154,10 @@ internal sealed class NumericEvaluator(GraderOptions options, GradingBudget budg
             case PercentNode percent:
                 return Evaluate(percent.Operand, variable, depth, inAngle);
             case DegreesNode degrees:
-            {
-                var operand = Evaluate(degrees.Operand, variable, depth, inAngle);
-                return inAngle ? new(operand.Value * (Math.PI / 180), operand.Error * (Math.PI / 180) + Epsilon * operand.Value.Magnitude) : operand;
-            }
+                {
+                    var operand = Evaluate(degrees.Operand, variable, depth, inAngle);
+                    return inAngle ? new(operand.Value * (Math.PI / 180), operand.Error * (Math.PI / 180) + Epsilon * operand.Value.Magnitude) : operand;
+                }
 
             case UnitNode unit:
                 return Evaluate(unit.Operand, variable, depth, inAngle);
@@ -356,52 +356,52 @@ internal sealed class NumericEvaluator(GraderOptions options, GradingBudget budg
                 slope = 1 / x.Magnitude;
                 break;
             case "log" when function.Arguments.Count == 2:
-            {
-                var logBase = Evaluate(function.Arguments[1], variable, depth, false);
-                var lnBase = Complex.Log(logBase.Value);
-                value = Complex.Log(x) / lnBase;
-                var error = (argument.Error / x.Magnitude + value.Magnitude * logBase.Error / logBase.Value.Magnitude) / lnBase.Magnitude;
-                return new(value, error + Epsilon * value.Magnitude);
-            }
+                {
+                    var logBase = Evaluate(function.Arguments[1], variable, depth, false);
+                    var lnBase = Complex.Log(logBase.Value);
+                    value = Complex.Log(x) / lnBase;
+                    var error = (argument.Error / x.Magnitude + value.Magnitude * logBase.Error / logBase.Value.Magnitude) / lnBase.Magnitude;
+                    return new(value, error + Epsilon * value.Magnitude);
+                }
 
             case "log":
                 value = Complex.Log(x);
                 slope = 1 / x.Magnitude;
                 break;
             case "floor" or "ceil":
-            {
-                if (x.Imaginary != 0)
                 {
-                    return Approximation.NaN;
-                }
+                    if (x.Imaginary != 0)
+                    {
+                        return Approximation.NaN;
+                    }
 
-                value = function.Name == "floor" ? Math.Floor(x.Real) : Math.Ceiling(x.Real);
-                // Exact unless the argument could lie on the other side of an integer.
-                var distance = Math.Min(x.Real - Math.Floor(x.Real), Math.Ceiling(x.Real) - x.Real);
-                return new(value, argument.Error < distance || argument.Error == 0 ? 0 : double.PositiveInfinity);
-            }
+                    value = function.Name == "floor" ? Math.Floor(x.Real) : Math.Ceiling(x.Real);
+                    // Exact unless the argument could lie on the other side of an integer.
+                    var distance = Math.Min(x.Real - Math.Floor(x.Real), Math.Ceiling(x.Real) - x.Real);
+                    return new(value, argument.Error < distance || argument.Error == 0 ? 0 : double.PositiveInfinity);
+                }
 
             case "factorial":
                 return x.Imaginary == 0 && x.Real >= 0 && x.Real == Math.Floor(x.Real) && argument.Error < 0.5
                     ? new(Factorial(x.Real), x.Real * Epsilon * Factorial(x.Real))
                     : Approximation.NaN;
             case "binom":
-            {
-                var k = Evaluate(function.Arguments[1], variable, depth, false).Value;
-                if (x.Imaginary != 0 || k.Imaginary != 0 || k.Real < 0 || k.Real > x.Real || k.Real != Math.Floor(k.Real))
                 {
-                    return Approximation.NaN;
-                }
+                    var k = Evaluate(function.Arguments[1], variable, depth, false).Value;
+                    if (x.Imaginary != 0 || k.Imaginary != 0 || k.Real < 0 || k.Real > x.Real || k.Real != Math.Floor(k.Real))
+                    {
+                        return Approximation.NaN;
+                    }
 
-                var result = 1.0;
-                var steps = (int)Math.Min(k.Real, 1000);
-                for (var j = 1; j <= steps; j++)
-                {
-                    result = result * (x.Real - k.Real + j) / j;
-                }
+                    var result = 1.0;
+                    var steps = (int)Math.Min(k.Real, 1000);
+                    for (var j = 1; j <= steps; j++)
+                    {
+                        result = result * (x.Real - k.Real + j) / j;
+                    }
 
-                return new(result, (2 * steps + 1) * Epsilon * Math.Abs(result) + argument.Error * steps * Math.Abs(result) / Math.Max(1, Math.Abs(x.Real)));
-            }
+                    return new(result, (2 * steps + 1) * Epsilon * Math.Abs(result) + argument.Error * steps * Math.Abs(result) / Math.Max(1, Math.Abs(x.Real)));
+                }
 
             default:
                 return Approximation.NaN;
@@ -423,28 +423,28 @@ internal sealed class NumericEvaluator(GraderOptions options, GradingBudget budg
             case "sin": return (Math.Sin(x), Math.Abs(Math.Cos(x)));
             case "cos": return (Math.Cos(x), Math.Abs(Math.Sin(x)));
             case "tan":
-            {
-                var t = Math.Tan(x);
-                return (t, 1 + t * t);
-            }
+                {
+                    var t = Math.Tan(x);
+                    return (t, 1 + t * t);
+                }
 
             case "cot":
-            {
-                var c = 1 / Math.Tan(x);
-                return (c, 1 + c * c);
-            }
+                {
+                    var c = 1 / Math.Tan(x);
+                    return (c, 1 + c * c);
+                }
 
             case "sec":
-            {
-                var sec = 1 / Math.Cos(x);
-                return (sec, Math.Abs(sec * Math.Tan(x)));
-            }
+                {
+                    var sec = 1 / Math.Cos(x);
+                    return (sec, Math.Abs(sec * Math.Tan(x)));
+                }
 
             case "csc":
-            {
-                var csc = 1 / Math.Sin(x);
-                return (csc, Math.Abs(csc / Math.Tan(x)));
-            }
+                {
+                    var csc = 1 / Math.Sin(x);
+                    return (csc, Math.Abs(csc / Math.Tan(x)));
+                }
 
             case "arcsin" when Math.Abs(x) <= 1: return (Math.Asin(x), 1 / Math.Sqrt(1 - x * x));
             case "arccos" when Math.Abs(x) <= 1: return (Math.Acos(x), 1 / Math.Sqrt(1 - x * x));
@@ -452,16 +452,16 @@ internal sealed class NumericEvaluator(GraderOptions options, GradingBudget budg
             case "sinh": return (Math.Sinh(x), Math.Cosh(x));
             case "cosh": return (Math.Cosh(x), Math.Abs(Math.Sinh(x)));
             case "tanh":
-            {
-                var t = Math.Tanh(x);
-                return (t, 1 - t * t);
-            }
+                {
+                    var t = Math.Tanh(x);
+                    return (t, 1 - t * t);
+                }
 
             case "exp":
-            {
-                var e = Math.Exp(x);
-                return (e, e);
-            }
+                {
+                    var e = Math.Exp(x);
+                    return (e, e);
+                }
 
             case "abs": return (Math.Abs(x), 1);
             case "ln" or "log" when x > 0: return (Math.Log(x), 1 / x);

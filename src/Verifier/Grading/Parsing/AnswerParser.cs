@@ -475,23 +475,23 @@ internal static class AnswerParser
         switch (node)
         {
             case PlusMinusNode pm:
-            {
-                var result = new List<MathNode>();
-                var lefts = pm.Left is null ? [null] : Expand(pm.Left).Cast<MathNode?>().ToList();
-                foreach (var left in lefts)
                 {
-                    foreach (var right in Expand(pm.Right))
+                    var result = new List<MathNode>();
+                    var lefts = pm.Left is null ? [null] : Expand(pm.Left).Cast<MathNode?>().ToList();
+                    foreach (var left in lefts)
                     {
-                        MathNode plus = left is null ? right : new SumNode([left, right]);
-                        MathNode minus = left is null ? new NegateNode(right) : new SumNode([left, new NegateNode(right)]);
-                        result.Add(pm.MinusFirst ? minus : plus);
-                        result.Add(pm.MinusFirst ? plus : minus);
-                        Check(result.Count);
+                        foreach (var right in Expand(pm.Right))
+                        {
+                            MathNode plus = left is null ? right : new SumNode([left, right]);
+                            MathNode minus = left is null ? new NegateNode(right) : new SumNode([left, new NegateNode(right)]);
+                            result.Add(pm.MinusFirst ? minus : plus);
+                            result.Add(pm.MinusFirst ? plus : minus);
+                            Check(result.Count);
+                        }
                     }
-                }
 
-                return result;
-            }
+                    return result;
+                }
 
             case SumNode sum:
                 return Combine(sum.Terms, terms => new SumNode(terms));

@@ -34,30 +34,30 @@ internal sealed partial class MathParser
         switch (name)
         {
             case "frac" or "dfrac" or "tfrac" or "cfrac":
-            {
-                var numerator = ParseScriptArgument(isExponent: false);
-                var denominator = ParseScriptArgument(isExponent: false);
-                return new DivideNode(numerator, denominator);
-            }
-
-            case "sqrt":
-            {
-                var degree = 2;
-                SkipSpace();
-                if (Current == '[')
                 {
-                    var close = _text.IndexOf(']', _pos);
-                    if (close < 0 || !int.TryParse(_text.AsSpan(_pos + 1, close - _pos - 1).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out degree)
-                        || degree is < 2 or > 64)
-                    {
-                        throw Error("root degree must be an integer from 2 to 64");
-                    }
-
-                    _pos = close + 1;
+                    var numerator = ParseScriptArgument(isExponent: false);
+                    var denominator = ParseScriptArgument(isExponent: false);
+                    return new DivideNode(numerator, denominator);
                 }
 
-                return new RootNode(ParseScriptArgument(isExponent: false), degree);
-            }
+            case "sqrt":
+                {
+                    var degree = 2;
+                    SkipSpace();
+                    if (Current == '[')
+                    {
+                        var close = _text.IndexOf(']', _pos);
+                        if (close < 0 || !int.TryParse(_text.AsSpan(_pos + 1, close - _pos - 1).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out degree)
+                            || degree is < 2 or > 64)
+                        {
+                            throw Error("root degree must be an integer from 2 to 64");
+                        }
+
+                        _pos = close + 1;
+                    }
+
+                    return new RootNode(ParseScriptArgument(isExponent: false), degree);
+                }
 
             case "pi":
                 return new SymbolNode(SymbolNode.Pi);
@@ -68,11 +68,11 @@ internal sealed partial class MathParser
             case "emptyset" or "varnothing":
                 return new SequenceNode('{', '}', []);
             case "binom" or "dbinom" or "tbinom":
-            {
-                var n = ParseScriptArgument(isExponent: false);
-                var k = ParseScriptArgument(isExponent: false);
-                return new FunctionNode("binom", [n, k]);
-            }
+                {
+                    var n = ParseScriptArgument(isExponent: false);
+                    var k = ParseScriptArgument(isExponent: false);
+                    return new FunctionNode("binom", [n, k]);
+                }
 
             case "lfloor":
                 return ParseDelimited(() => MatchCommand("rfloor"), "floor", "\\rfloor");
@@ -83,56 +83,56 @@ internal sealed partial class MathParser
             case "vert":
                 return ParseDelimited(() => MatchCommand("vert"), "abs", "\\vert");
             case "operatorname":
-            {
-                if (!TryReadBraceContent(out var function))
                 {
-                    throw Error("unbalanced \\operatorname");
-                }
+                    if (!TryReadBraceContent(out var function))
+                    {
+                        throw Error("unbalanced \\operatorname");
+                    }
 
-                function = function.Trim();
-                if (!FunctionNames.Contains(function))
-                {
-                    throw Error($"unsupported function '{function}'");
-                }
+                    function = function.Trim();
+                    if (!FunctionNames.Contains(function))
+                    {
+                        throw Error($"unsupported function '{function}'");
+                    }
 
-                return ParseFunction(function);
-            }
+                    return ParseFunction(function);
+                }
 
             case "begin":
                 return ParseEnvironment();
             case "sum" or "prod":
                 return ParseSumOver(isProduct: name == "prod");
             case "overline" or "overrightarrow" or "vec" or "widehat" or "hat" or "bar" or "angle" or "triangle" or "arc" or "overarc":
-            {
-                // A named object such as the segment \overline{CD}: a symbol of its own, not the product C·D.
-                SkipSpace();
-                string label;
-                if (Current == '{')
                 {
-                    if (!TryReadBraceContent(out label))
+                    // A named object such as the segment \overline{CD}: a symbol of its own, not the product C·D.
+                    SkipSpace();
+                    string label;
+                    if (Current == '{')
                     {
-                        throw Error($"unbalanced \\{name}");
+                        if (!TryReadBraceContent(out label))
+                        {
+                            throw Error($"unbalanced \\{name}");
+                        }
                     }
-                }
-                else
-                {
-                    var start = _pos;
-                    while (char.IsAsciiLetter(Current))
+                    else
                     {
-                        _pos++;
+                        var start = _pos;
+                        while (char.IsAsciiLetter(Current))
+                        {
+                            _pos++;
+                        }
+
+                        label = _text.Substring(start, _pos - start);
                     }
 
-                    label = _text.Substring(start, _pos - start);
-                }
+                    label = label.Replace(" ", string.Empty, StringComparison.Ordinal);
+                    if (label.Length == 0)
+                    {
+                        throw Error($"empty \\{name}");
+                    }
 
-                label = label.Replace(" ", string.Empty, StringComparison.Ordinal);
-                if (label.Length == 0)
-                {
-                    throw Error($"empty \\{name}");
+                    return new SymbolNode(name + ":" + label);
                 }
-
-                return new SymbolNode(name + ":" + label);
-            }
 
         }
 

@@ -94,11 +94,11 @@ public sealed class JsonlGradingFuzzTests(ITestOutputHelper output)
         {
             case 0:
             case 1:
-            {
-                var pred = MathLike(random);
-                var gold = random.Next(3) == 0 ? pred : MathLike(random);
-                return Encoding.UTF8.GetBytes($"{{\"id\": {random.Next()}, \"pred\": \"{pred}\", \"gold\": \"{gold}\"}}");
-            }
+                {
+                    var pred = MathLike(random);
+                    var gold = random.Next(3) == 0 ? pred : MathLike(random);
+                    return Encoding.UTF8.GetBytes($"{{\"id\": {random.Next()}, \"pred\": \"{pred}\", \"gold\": \"{gold}\"}}");
+                }
 
             case 2:
                 // Escapes with random code units: lone surrogates, pairs, controls, and broken escapes.
@@ -108,28 +108,28 @@ public sealed class JsonlGradingFuzzTests(ITestOutputHelper output)
                     ? "{\"pred\": \"1\", \"gold\": \"1\", \"pred\": \"2\"}"
                     : $"{{\"pred\": \"{random.Next(10)}\", \"gold\": \"1\", \"m\": {{\"k\": 1, \"k\": {random.Next(10)}}}}}");
             case 4:
-            {
-                var depth = random.Next(1, 200);
-                var open = random.Next(2) == 0 ? "[" : "{\"a\":";
-                var close = open == "[" ? "]" : "}";
-                return Encoding.UTF8.GetBytes("{\"pred\": \"1\", \"gold\": \"1\", \"x\": " + string.Concat(Enumerable.Repeat(open, depth)) + "1" + string.Concat(Enumerable.Repeat(close, depth)) + "}");
-            }
-
-            case 5:
-            {
-                // Invalid UTF-8: stray continuation bytes, truncated sequences, overlong forms, 0xFF.
-                var bytes = new byte[random.Next(0, 40)];
-                random.NextBytes(bytes);
-                for (var i = 0; i < bytes.Length; i++)
                 {
-                    if (bytes[i] == (byte)'\n')
-                    {
-                        bytes[i] = 0xC0;
-                    }
+                    var depth = random.Next(1, 200);
+                    var open = random.Next(2) == 0 ? "[" : "{\"a\":";
+                    var close = open == "[" ? "]" : "}";
+                    return Encoding.UTF8.GetBytes("{\"pred\": \"1\", \"gold\": \"1\", \"x\": " + string.Concat(Enumerable.Repeat(open, depth)) + "1" + string.Concat(Enumerable.Repeat(close, depth)) + "}");
                 }
 
-                return random.Next(2) == 0 ? bytes : [.. "{\"pred\": \""u8, .. bytes, .. "\", \"gold\": \"1\"}"u8];
-            }
+            case 5:
+                {
+                    // Invalid UTF-8: stray continuation bytes, truncated sequences, overlong forms, 0xFF.
+                    var bytes = new byte[random.Next(0, 40)];
+                    random.NextBytes(bytes);
+                    for (var i = 0; i < bytes.Length; i++)
+                    {
+                        if (bytes[i] == (byte)'\n')
+                        {
+                            bytes[i] = 0xC0;
+                        }
+                    }
+
+                    return random.Next(2) == 0 ? bytes : [.. "{\"pred\": \""u8, .. bytes, .. "\", \"gold\": \"1\"}"u8];
+                }
 
             case 6:
                 return Encoding.UTF8.GetBytes(random.Next(2) == 0
@@ -149,11 +149,11 @@ public sealed class JsonlGradingFuzzTests(ITestOutputHelper output)
                     _ => $"{{\"pred\": \"{random.Next(5)}\", \"gold\": {random.Next(5)}e{random.Next(-400, 400)}}}",
                 });
             default:
-            {
-                // Solutions to extract from; the Extract switch is off here, so the whole text is the prediction.
-                var n = random.Next(1000);
-                return Encoding.UTF8.GetBytes($"{{\"pred\": \"So the total is $\\\\boxed{{{n}}}$. {MathLike(random)}\", \"gold\": \"{n}\"}}");
-            }
+                {
+                    // Solutions to extract from; the Extract switch is off here, so the whole text is the prediction.
+                    var n = random.Next(1000);
+                    return Encoding.UTF8.GetBytes($"{{\"pred\": \"So the total is $\\\\boxed{{{n}}}$. {MathLike(random)}\", \"gold\": \"{n}\"}}");
+                }
         }
     }
 
@@ -168,19 +168,19 @@ public sealed class JsonlGradingFuzzTests(ITestOutputHelper output)
             case 1:
                 return Encoding.UTF8.GetBytes(new string('[', Size));
             default:
-            {
-                var bytes = new byte[Size];
-                random.NextBytes(bytes);
-                for (var i = 0; i < bytes.Length; i++)
                 {
-                    if (bytes[i] == (byte)'\n')
+                    var bytes = new byte[Size];
+                    random.NextBytes(bytes);
+                    for (var i = 0; i < bytes.Length; i++)
                     {
-                        bytes[i] = (byte)'\r';
+                        if (bytes[i] == (byte)'\n')
+                        {
+                            bytes[i] = (byte)'\r';
+                        }
                     }
-                }
 
-                return bytes;
-            }
+                    return bytes;
+                }
         }
     }
 
