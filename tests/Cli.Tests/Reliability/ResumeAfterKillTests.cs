@@ -34,23 +34,6 @@ public class ResumeAfterKillTests
             (string)integrity.ExecuteScalar()!, per.ToArray());
     }
 
-    private static long CountOrZero(string store)
-    {
-        if (!File.Exists(store)) return 0;
-        try
-        {
-            using var c = new SqliteConnection($"Data Source={store};Pooling=False");
-            c.Open();
-            using var cmd = c.CreateCommand();
-            cmd.CommandText = "SELECT COUNT(*) FROM samples";
-            return Convert.ToInt64(cmd.ExecuteScalar());
-        }
-        catch (SqliteException)
-        {
-            return 0; // schema not created yet
-        }
-    }
-
     [Fact]
     public void Resume_after_sigkill_loses_at_most_the_wave_in_flight_and_never_duplicates()
     {
@@ -61,7 +44,7 @@ public class ResumeAfterKillTests
         using (var child = CliRunner.Start(SampleArgs(store, data)))
         {
             var deadline = DateTime.UtcNow.AddSeconds(60);
-            while (CountOrZero(store) < Parallel && !child.HasExited && DateTime.UtcNow < deadline) Thread.Sleep(10);
+            while (ChildRuns.CountOrZero(store) < Parallel && !child.HasExited && DateTime.UtcNow < deadline) Thread.Sleep(10);
             // Kill before reading anything from the child: reading its output to the end would wait for it to finish.
             var finishedEarly = child.HasExited;
             child.Kill(entireProcessTree: true); // SIGKILL: no managed cleanup runs
