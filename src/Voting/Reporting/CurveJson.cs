@@ -4,37 +4,30 @@ using System.Text.Json;
 namespace BestOfN.Voting.Reporting;
 
 /// <summary>
-/// Curves as JSON. One curve set is written as
-/// <c>{"&lt;metric&gt;": {"&lt;k&gt;": {"value": v, "ci_low": a, "ci_high": b, "stderr": s}}}</c>, with
-/// ci_low/ci_high null without bootstrap and stderr null when the value is exact. A report of one dataset without
-/// breakdowns is exactly that object. With several datasets or breakdowns, the top level maps a set name to such an
-/// object: the dataset name for the whole dataset, "&lt;dataset&gt;/&lt;field&gt;=&lt;group&gt;" for a breakdown group.
+/// Every curve point as JSON, in one shape whatever the number of datasets or breakdowns:
+/// <c>{dataset: {breakdown: {metric: {k: point}}}}</c>. The breakdown is "all" for the whole dataset and "&lt;field&gt;=&lt;group&gt;"
+/// for a group. A point is <c>{"value", "ci_low", "ci_high", "stderr", "k_used_min", "k_used_max", "capped_problems", "problems"}</c>:
+/// ci_low/ci_high are null without bootstrap and stderr is null when the value is exact. The points of "maj" and "weighted_maj" also
+/// list "split_key_problems": the set's problems whose answer keys were split because their labels disagree. src/Voting/README.md
+/// documents the schema.
 /// </summary>
 public static class CurveJson
 {
     public static void Write(Stream stream, IReadOnlyList<DatasetReport> datasets)
     {
         using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
-        var single = datasets.Count == 1 && datasets[0].Result.Breakdowns.Count == 0;
-        if (single)
+        json.WriteStartObject();
+        foreach (var dataset in datasets)
         {
-            WriteSet(json, datasets[0].Result.Overall);
-        }
-        else
-        {
-            json.WriteStartObject();
-            foreach (var dataset in datasets)
+            json.WriteStartObject(dataset.Name);
+            foreach (var set in dataset.Result.Breakdowns.Prepend(dataset.Result.Overall))
             {
-                json.WritePropertyName(dataset.Name);
-                WriteSet(json, dataset.Result.Overall);
-                foreach (var group in dataset.Result.Breakdowns)
-                {
-                    json.WritePropertyName($"{dataset.Name}/{group.Field}={group.Group}");
-                    WriteSet(json, group);
-                }
+                json.WritePropertyName(set.Name);
+                WriteSet(json, set);
             }
             json.WriteEndObject();
         }
+        json.WriteEndObject();
     }
 
     public static string ToJson(IReadOnlyList<DatasetReport> datasets)
@@ -49,16 +42,25 @@ public static class CurveJson
         json.WriteStartObject();
         foreach (var curve in set.Curves)
         {
-            json.WritePropertyName(curve.Metric);
-            json.WriteStartObject();
+            var voting = curve.Metric is MetricNames.Majority or MetricNames.WeightedMajority;
+            json.WriteStartObject(curve.Metric);
             foreach (var p in curve.Points)
             {
-                json.WritePropertyName(p.K.ToString(CultureInfo.InvariantCulture));
-                json.WriteStartObject();
+                json.WriteStartObject(p.K.ToString(CultureInfo.InvariantCulture));
                 json.WriteNumber("value", p.Value);
                 WriteNullable(json, "ci_low", p.CiLow);
                 WriteNullable(json, "ci_high", p.CiHigh);
                 WriteNullable(json, "stderr", p.StandardError);
+                json.WriteNumber("k_used_min", p.MinKUsed);
+                json.WriteNumber("k_used_max", p.MaxKUsed);
+                json.WriteNumber("capped_problems", p.CappedProblems);
+                json.WriteNumber("problems", set.ProblemCount);
+                if (voting)
+                {
+                    json.WriteStartArray("split_key_problems");
+                    foreach (var id in set.SplitKeyProblems) json.WriteStringValue(id);
+                    json.WriteEndArray();
+                }
                 json.WriteEndObject();
             }
             json.WriteEndObject();

@@ -39,7 +39,7 @@ internal sealed class PreparedProblem
     /// <summary>Depends on the problem id only, so a problem's Monte Carlo stream does not move with input order.</summary>
     public long Seed { get; }
 
-    /// <summary>Prepares a problem, adding to <paramref name="errors"/> instead of throwing.</summary>
+    /// <summary>Prepares a problem whose scores passed <see cref="ScoreRules"/>, adding to <paramref name="errors"/> instead of throwing.</summary>
     public static PreparedProblem? TryPrepare(ProblemSamples problem, bool hasOrm, bool hasPrm, RewardSource? weightBy, List<string> errors)
     {
         var samples = problem.Samples;
@@ -64,31 +64,12 @@ internal sealed class PreparedProblem
             var s = samples[i];
             correct[i] = s.Correct;
             keys[i] = s.AnswerKey ?? "";
-            if (orm is not null)
-            {
-                if (s.OrmScore is not { } score) errors.Add($"problem '{id}' sample {i}: no ORM score, while other samples have one");
-                else if (!double.IsFinite(score)) errors.Add($"problem '{id}' sample {i}: ORM score {score} is not finite");
-                else orm[i] = score;
-            }
+            // Scores were checked with ScoreRules before (VotingReport drops a score kind that fails): here they are only read.
+            if (orm is not null) orm[i] = s.OrmScore!.Value;
             if (hasPrm)
             {
-                if (s.PrmStepScores is not { } steps)
-                {
-                    errors.Add($"problem '{id}' sample {i}: no PRM step scores, while other samples have them");
-                }
-                else if (steps.Count == 0)
-                {
-                    errors.Add($"problem '{id}' sample {i}: the PRM step score list is empty");
-                }
-                else if (!AllFiniteAndNonNegative(steps))
-                {
-                    errors.Add($"problem '{id}' sample {i}: a PRM step score is negative or not finite (step scores are probabilities)");
-                }
-                else
-                {
-                    PrmAggregations.RankingKeys(steps, keyScratch);
-                    foreach (var a in PrmAggregations.All) prm[(int)a]![i] = keyScratch[(int)a];
-                }
+                PrmAggregations.RankingKeys(s.PrmStepScores!, keyScratch);
+                foreach (var a in PrmAggregations.All) prm[(int)a]![i] = keyScratch[(int)a];
             }
         }
         AnswerClusters? clusters = null;
@@ -112,14 +93,5 @@ internal sealed class PreparedProblem
                 : orm;
         }
         return new PreparedProblem(problem, clusters, correct, orm, prm, weights);
-    }
-
-    private static bool AllFiniteAndNonNegative(IReadOnlyList<double> steps)
-    {
-        for (var i = 0; i < steps.Count; i++)
-        {
-            if (!(steps[i] >= 0) || double.IsPositiveInfinity(steps[i])) return false;
-        }
-        return true;
     }
 }

@@ -1,3 +1,5 @@
+using BestOfN.Voting.Samples;
+
 namespace BestOfN.Voting.Reporting;
 
 /// <summary>
@@ -17,8 +19,12 @@ public sealed class ProblemCurves
         IReadOnlyList<string> metrics,
         double[][] values,
         double[]?[] variances,
-        RewardSource? weightedBy)
+        RewardSource? weightedBy,
+        int[] splitAnswerKeys,
+        IReadOnlyList<string> notes)
     {
+        SplitAnswerKeys = splitAnswerKeys;
+        Notes = notes;
         ProblemIds = problemIds;
         Fields = fields;
         SampleCounts = sampleCounts;
@@ -41,6 +47,12 @@ public sealed class ProblemCurves
     public IReadOnlyList<string> Metrics { get; }
 
     public RewardSource? WeightedBy { get; }
+
+    /// <summary>Per problem, the answer keys split because their labels disagree (<see cref="ProblemSamples.SplitAnswerKeys"/>).</summary>
+    public IReadOnlyList<int> SplitAnswerKeys { get; }
+
+    /// <summary>What a reader must know: score kinds left out and why.</summary>
+    public IReadOnlyList<string> Notes { get; }
 
     public int ProblemCount => ProblemIds.Count;
 

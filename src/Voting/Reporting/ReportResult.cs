@@ -4,9 +4,15 @@ namespace BestOfN.Voting.Reporting;
 /// One curve point: the mean over problems of each problem's expectation at k. <see cref="StandardError"/> is null when
 /// every problem's value is exact, otherwise the Monte Carlo standard error of the mean. The interval is the bootstrap
 /// percentile interval (null without bootstrap). <see cref="CappedProblems"/> counts problems with fewer than k samples,
-/// which used all of theirs.
+/// which used all of theirs; <see cref="MinKUsed"/> and <see cref="MaxKUsed"/> are the smallest and largest subset size actually
+/// used (both equal <see cref="K"/> when no problem is capped).
 /// </summary>
-public sealed record CurvePoint(int K, double Value, double? CiLow, double? CiHigh, double? StandardError, int CappedProblems);
+public sealed record CurvePoint(int K, double Value, double? CiLow, double? CiHigh, double? StandardError, int CappedProblems)
+{
+    public int MinKUsed { get; init; } = K;
+
+    public int MaxKUsed { get; init; } = K;
+}
 
 public sealed record MetricCurve(string Metric, IReadOnlyList<CurvePoint> Points)
 {
@@ -16,6 +22,15 @@ public sealed record MetricCurve(string Metric, IReadOnlyList<CurvePoint> Points
 /// <summary>Curves over a set of problems: all of them (Field and Group null) or those with Field = Group.</summary>
 public sealed record CurveSet(string? Field, string? Group, int ProblemCount, IReadOnlyList<MetricCurve> Curves)
 {
+    /// <summary>The set's problems with an answer key split because its labels disagree (see <see cref="Samples.ProblemSamples.SplitAnswerKeys"/>).</summary>
+    public IReadOnlyList<string> SplitKeyProblems { get; init; } = [];
+
+    /// <summary>How many answer keys were split in those problems.</summary>
+    public int SplitAnswerKeys { get; init; }
+
+    /// <summary>"all" for the whole dataset, "&lt;field&gt;=&lt;group&gt;" for a breakdown group: the set's key in the JSON.</summary>
+    public string Name => Field is null ? "all" : $"{Field}={Group}";
+
     public MetricCurve? this[string metric] => Curves.FirstOrDefault(c => c.Metric == metric);
 }
 
@@ -29,7 +44,11 @@ public sealed record ReportResult(
     int MaxSamples,
     RewardSource? WeightedBy,
     int BootstrapResamples,
-    double ConfidenceLevel);
+    double ConfidenceLevel)
+{
+    /// <summary>What a reader must know about this result: score kinds left out of it, and why.</summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
+}
 
 /// <summary>A named report: one column of the table.</summary>
 public sealed record DatasetReport(string Name, ReportResult Result);

@@ -61,12 +61,24 @@ public static class VotingReport
         {
             throw new ArgumentException($"no problem has the field{(unknown.Count > 1 ? "s" : "")} {string.Join(", ", unknown)} to break down by; the fields are: {(fields.Count == 0 ? "(none)" : string.Join(", ", fields))}.");
         }
-        var hasOrm = problems.Any(p => p.Samples.Any(s => s.OrmScore is not null));
-        var hasPrm = problems.Any(p => p.Samples.Any(s => s.PrmStepScores is not null));
+        var notes = new List<string>();
+        var offeredOrm = problems.Any(p => p.Samples.Any(s => s.OrmScore is not null));
+        var offeredPrm = problems.Any(p => p.Samples.Any(s => s.PrmStepScores is not null));
+        // A bad score column takes only its own rows out of the report: pass@k and majority never depend on it.
+        var hasOrm = offeredOrm && Usable("ORM", ScoreErrors(problems, orm: true), notes);
+        var hasPrm = offeredPrm && Usable("PRM", ScoreErrors(problems, orm: false), notes);
         var weightBy = options.WeightBy ?? (hasOrm ? RewardSource.Orm : hasPrm ? RewardSource.FromPrm(PrmAggregation.Min) : null);
         if (options.WeightBy is { } chosen && (chosen.IsOrm ? !hasOrm : !hasPrm))
         {
-            errors.Add($"weighting by {chosen.Name} needs {(chosen.IsOrm ? "ORM scores" : "PRM step scores")}, and the samples have none");
+            if (chosen.IsOrm ? offeredOrm : offeredPrm)
+            {
+                notes.Add($"weighted majority left out: it weights by {chosen.Name}, whose scores were left out");
+                weightBy = null;
+            }
+            else
+            {
+                errors.Add($"weighting by {chosen.Name} needs {(chosen.IsOrm ? "ORM scores" : "PRM step scores")}, and the samples have none");
+            }
         }
         if (problems.Count == 0)
         {
@@ -124,7 +136,9 @@ public static class VotingReport
             strategies.Select(s => s.Name).ToArray(),
             values,
             variances,
-            weightBy);
+            weightBy,
+            problems.Select(p => p.SplitAnswerKeys).ToArray(),
+            notes);
     }
 
     /// <summary>Means, Monte Carlo standard errors, bootstrap intervals, and the breakdowns.</summary>
@@ -144,7 +158,38 @@ public static class VotingReport
                 breakdowns.Add(Summarize(curves, options, group.ToArray(), field, group.Key));
             }
         }
-        return new ReportResult(overall, breakdowns, curves.Ks, curves.MaxSamples, curves.WeightedBy, options.BootstrapResamples, options.ConfidenceLevel);
+        return new ReportResult(overall, breakdowns, curves.Ks, curves.MaxSamples, curves.WeightedBy, options.BootstrapResamples, options.ConfidenceLevel)
+        {
+            Notes = curves.Notes,
+        };
+    }
+
+    /// <summary>Every sample's ORM score (or PRM step list) checked with <see cref="ScoreRules"/>, in input order.</summary>
+    private static List<string> ScoreErrors(IReadOnlyList<ProblemSamples> problems, bool orm)
+    {
+        var errors = new List<string>();
+        foreach (var problem in problems)
+        {
+            for (var i = 0; i < problem.Samples.Count; i++)
+            {
+                var sample = problem.Samples[i];
+                var error = orm
+                    ? sample.OrmScore is { } score ? ScoreRules.OrmProblem(score) : "no ORM score, while other samples have one"
+                    : sample.PrmStepScores is { } steps ? ScoreRules.PrmProblem(steps) : "no PRM step scores, while other samples have them";
+                if (error is not null) errors.Add($"problem '{problem.ProblemId}' sample {i}: {error}");
+            }
+        }
+        return errors;
+    }
+
+    /// <summary>Whether a score kind is usable; when not, a note says why its rows are left out (the first few samples named).</summary>
+    private static bool Usable(string kind, List<string> errors, List<string> notes)
+    {
+        if (errors.Count == 0) return true;
+        const int shown = 3;
+        var more = errors.Count > shown ? $" (and {errors.Count - shown} more)" : "";
+        notes.Add($"{kind} rows left out: {errors.Count} sample{(errors.Count == 1 ? "" : "s")} without a usable {kind} score: {string.Join("; ", errors.Take(shown))}{more}");
+        return false;
     }
 
     /// <summary>The default subset sizes: powers of two up to the largest sample count, then that count.</summary>
@@ -192,11 +237,19 @@ public static class VotingReport
                 }
                 var capped = members.Count(i => curves.SampleCounts[i] < ks[kIndex]);
                 var interval = intervals?[m * ks.Count + kIndex];
-                points[kIndex] = new CurvePoint(ks[kIndex], mean, interval?.Low, interval?.High, standardError, capped);
+                points[kIndex] = new CurvePoint(ks[kIndex], mean, interval?.Low, interval?.High, standardError, capped)
+                {
+                    MinKUsed = members.Min(i => Math.Min(ks[kIndex], curves.SampleCounts[i])),
+                    MaxKUsed = members.Max(i => Math.Min(ks[kIndex], curves.SampleCounts[i])),
+                };
             }
             metricCurves.Add(new MetricCurve(curves.Metrics[m], points));
         }
-        return new CurveSet(field, group, members.Length, metricCurves);
+        return new CurveSet(field, group, members.Length, metricCurves)
+        {
+            SplitKeyProblems = members.Where(i => curves.SplitAnswerKeys[i] > 0).Select(i => curves.ProblemIds[i]).ToArray(),
+            SplitAnswerKeys = members.Sum(i => curves.SplitAnswerKeys[i]),
+        };
     }
 
     private static void PassCurve(PreparedProblem p, int[] ks, VotingOptions options, Span<Estimate> results)

@@ -14,7 +14,7 @@ public class CurveCsvTests
         Assert.Equal(CurveCsv.Header, lines[0]);
         // 3 curve sets (all, Algebra, Geometry) x 10 metrics x 3 ks.
         Assert.Equal(1 + 3 * 10 * 3, lines.Length);
-        Assert.Contains("\"my,set\",,,maj,4,0.25,,,,0,2", lines);
-        Assert.Contains("\"my,set\",subject,Geometry,pass,1,0.25,,,,0,1", lines);
+        Assert.Contains("\"my,set\",,,maj,4,0.25,,,,0,2,4,4", lines);
+        Assert.Contains("\"my,set\",subject,Geometry,pass,1,0.25,,,,0,1,1,1", lines);
     }
 }

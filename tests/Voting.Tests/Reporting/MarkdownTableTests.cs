@@ -11,7 +11,9 @@ public class MarkdownTableTests
     public void Fixture_table_matches_the_hand_computed_values()
     {
         // Pass@1: p1 2/4, p2 1/4 -> 37.5. Majority@4: p1 ties 2-2 (1/2), p2 "5" wins (0) -> 25.0.
+        // Weighted majority by ORM: p1 "2" 0.9+0.4 beats "3" 0.6+0.5, p2 "5" 0.8+0.7 beats "7" 0.3 -> 50.0.
         // ORM@4: p1 top 0.9 is correct, p2 top 0.8 is wrong -> 50.0. PRM@4 (min): p1 top 0.8 and p2 top 0.9 correct -> 100.0.
+        // Pass@4 (oracle): both problems have a correct sample -> 100.0.
         var report = new DatasetReport("fixture", VotingReport.Compute(Fixture.TwoProblems(), NoBootstrap));
         Assert.Equal(
             """
@@ -19,8 +21,10 @@ public class MarkdownTableTests
             |---|---|
             | Pass@1 | 37.5 |
             | Majority Voting@4 | 25.0 |
+            | Weighted Majority@4 (orm) | 50.0 |
             | ORM@4 | 50.0 |
             | PRM@4 (min) | 100.0 |
+            | Pass@4 (oracle) | 100.0 |
 
             """,
             MarkdownTable.ToMarkdown([report]));
@@ -64,7 +68,9 @@ public class MarkdownTableTests
         };
         var table = MarkdownTable.ToMarkdown([new("x", VotingReport.Compute(problems, NoBootstrap))]);
         Assert.Contains("Note: x: 1 of 2 problems have fewer than 2 samples and vote with all of theirs.", table);
+        Assert.Contains("| Majority Voting@2 (k used 1–2) |", table);
     }
+
 
     [Fact]
     public void Breakdowns_get_a_table_with_a_column_per_group()

@@ -76,14 +76,49 @@ public class VotingReportTests
     }
 
     [Fact]
-    public void A_sample_missing_its_score_is_an_error_not_a_zero()
+    public void A_sample_missing_its_score_leaves_that_scores_rows_out_with_a_note_never_a_zero()
     {
         var problems = TwoProblems().ToList();
         problems[1] = problems[1] with { Samples = [.. problems[1].Samples.Take(3), problems[1].Samples[3] with { OrmScore = null, PrmStepScores = [] }] };
-        var error = Assert.Throws<SampleValidationException>(() => VotingReport.Compute(problems, NoBootstrap));
-        Assert.Contains("problem 'p2' sample 3: no ORM score", error.Message);
-        Assert.Contains("problem 'p2' sample 3: the PRM step score list is empty", error.Message);
-        Assert.Equal(2, error.Errors.Count);
+        var result = VotingReport.Compute(problems, NoBootstrap);
+        Assert.Equal(["pass", "maj", "random"], result.Overall.Curves.Select(c => c.Metric));
+        Assert.Equal(
+            [
+                "ORM rows left out: 1 sample without a usable ORM score: problem 'p2' sample 3: no ORM score, while other samples have one",
+                "PRM rows left out: 1 sample without a usable PRM score: problem 'p2' sample 3: the PRM step score list is empty",
+            ],
+            result.Notes);
+        // The rows that never read a score are unchanged.
+        Assert.Equal(ValueAt(VotingReport.Compute(TwoProblems(), NoBootstrap), "maj", 4), ValueAt(result, "maj", 4));
+    }
+
+    [Theory]
+    [InlineData(-1.5)]
+    [InlineData(2.3)]
+    [InlineData(double.NaN)]
+    public void Logits_as_prm_step_scores_leave_the_prm_rows_out_and_keep_pass_and_majority(double logit)
+    {
+        var problems = TwoProblems().ToList();
+        problems[0] = problems[0] with { Samples = [problems[0].Samples[0] with { PrmStepScores = [0.5, logit] }, .. problems[0].Samples.Skip(1)] };
+        var result = VotingReport.Compute(problems, NoBootstrap);
+        Assert.Equal(["pass", "maj", "weighted_maj", "orm", "random"], result.Overall.Curves.Select(c => c.Metric));
+        var note = Assert.Single(result.Notes);
+        Assert.StartsWith("PRM rows left out: 1 sample without a usable PRM score: problem 'p1' sample 0: PRM step 2 is ", note);
+        Assert.Contains("not a probability in [0, 1]", note);
+        var table = MarkdownTable.ToMarkdown([new("x", result)]);
+        Assert.Contains("| Pass@1 | 37.5 |", table);
+        Assert.Contains("| PRM@4 (min) | n/a |", table);
+        Assert.Contains("Note: x: PRM rows left out", table);
+    }
+
+    [Fact]
+    public void Weighting_by_a_score_that_was_left_out_leaves_weighted_majority_out_with_a_note()
+    {
+        var problems = TwoProblems().ToList();
+        problems[0] = problems[0] with { Samples = [problems[0].Samples[0] with { OrmScore = double.PositiveInfinity }, .. problems[0].Samples.Skip(1)] };
+        var result = VotingReport.Compute(problems, NoBootstrap with { WeightBy = RewardSource.Orm });
+        Assert.DoesNotContain(result.Overall.Curves, c => c.Metric is "orm" or "weighted_maj");
+        Assert.Contains("weighted majority left out: it weights by orm, whose scores were left out", result.Notes);
     }
 
     [Fact]
