@@ -10,14 +10,15 @@ public static class GradeRun
     /// <summary>
     /// Shipped labels can disagree within one answer key (label noise, or answers our engine calls equal that the
     /// labeller did not). Voting needs one correctness per key, so such a key is split by label: the votes of each
-    /// side stay together, and neither side inherits the other's correctness.
+    /// side stay together, and neither side inherits the other's correctness. Returns the votes and how many keys were split (the
+    /// report counts them and lists their problems).
     /// </summary>
-    internal static VoteSample[] SplitDisagreeingKeys(VoteSample[] votes)
+    internal static (VoteSample[] Votes, int SplitKeys) SplitDisagreeingKeys(VoteSample[] votes)
     {
         var mixed = votes.Where(v => !v.Abstains).GroupBy(v => v.AnswerKey)
             .Where(g => g.Select(v => v.Correct).Distinct().Count() > 1).Select(g => g.Key).ToHashSet();
-        if (mixed.Count == 0) return votes;
-        return votes.Select(v => mixed.Contains(v.AnswerKey) ? v with { AnswerKey = $"{v.AnswerKey} [label={(v.Correct ? 1 : 0)}]" } : v).ToArray();
+        if (mixed.Count == 0) return (votes, 0);
+        return (votes.Select(v => mixed.Contains(v.AnswerKey) ? v with { AnswerKey = $"{v.AnswerKey} [label={(v.Correct ? 1 : 0)}]" } : v).ToArray(), mixed.Count);
     }
 
     /// <summary>
@@ -43,7 +44,8 @@ public static class GradeRun
                 var prm = scores.Prm(problem.ProblemId, samples[i].Index);
                 votes[i] = new VoteSample(grade.Key, correct, scores.Orm(problem.ProblemId, samples[i].Index), prm is { Count: 0 } ? null : prm);
             });
-            result.Add(new ProblemSamples(problem.ProblemId, problem.Fields, SplitDisagreeingKeys(votes)));
+            var (split, splitKeys) = SplitDisagreeingKeys(votes);
+            result.Add(new ProblemSamples(problem.ProblemId, problem.Fields, split) { SplitAnswerKeys = splitKeys });
         }
         return result;
     }

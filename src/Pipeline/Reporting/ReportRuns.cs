@@ -43,7 +43,10 @@ public sealed record ReportRequest
 
 public sealed record NamedDump(string Name, string Path);
 
-/// <param name="Notes">What a reader must know about the table: scorers left out because some samples have no score from them.</param>
+/// <param name="Reports">One per table column: each dump, and each stored run (one per scorer when a run has several of a kind). Each
+/// result's own notes (score kinds left out, split answer keys) are on it; <see cref="ReportTable.Build"/> gathers them under the table.</param>
+/// <param name="Notes">What a reader must know beyond the results: scorers left out because some samples have no score from them, --by
+/// fields some datasets lack.</param>
 public sealed record ReportRunsResult(IReadOnlyList<DatasetReport> Reports, IReadOnlyList<string> Notes);
 
 /// <summary>Pass@k, majority, weighted majority and reward-ranked curves for sample dumps and stored runs, written as JSON/CSV on request.</summary>
@@ -57,8 +60,8 @@ public static class ReportRuns
         if (request.CsvOut is { } csvOut) OutputFiles.EnsureNotAnInput(csvOut, "--csv", inputs);
         var options = request.Voting;
         var map = SampleFieldMap.Parse(request.FieldMappings);
-        var reports = request.Dumps.Select(d => new DatasetReport(d.Name, VotingReport.Compute(SampleDumpReader.Read(d.Path, map), options))).ToList();
         var notes = new List<string>();
+        var datasets = request.Dumps.Select(d => (d.Name, SampleDumpReader.Read(d.Path, map))).ToList();
         if (request.StorePath is { } storePath)
         {
             using var store = RunStore.OpenReadOnly(storePath);
@@ -67,11 +70,12 @@ public static class ReportRuns
             {
                 foreach (var (label, scorers) in ScorerColumns(store, run, request.Scorer, notes))
                 {
-                    var samples = GradeRun.Load(store, run.RunId, grader, StoredScores.Load(store, run.RunId, scorers));
-                    reports.Add(new DatasetReport($"{run.Dataset} ({run.RunId}){label}", VotingReport.Compute(samples, options)));
+                    datasets.Add(($"{run.Dataset} ({run.RunId}){label}", GradeRun.Load(store, run.RunId, grader, StoredScores.Load(store, run.RunId, scorers))));
                 }
             }
         }
+        var breakdowns = BreakdownFields(datasets, options.BreakdownFields, notes);
+        var reports = datasets.Select((d, i) => new DatasetReport(d.Name, VotingReport.Compute(d.Item2, options with { BreakdownFields = breakdowns[i] }))).ToList();
         if (request.JsonOut is { } json)
         {
             OutputFiles.Write(json, writer =>
@@ -91,6 +95,31 @@ public static class ReportRuns
         }
 
         return new ReportRunsResult(reports, notes);
+    }
+
+    /// <summary>
+    /// Each dataset's --by fields: those its problems have. A field that no problem of any dataset has is an error listing the fields
+    /// there are; one that only some datasets have breaks those down, and a note names the others.
+    /// </summary>
+    private static List<IReadOnlyList<string>> BreakdownFields(IReadOnlyList<(string Name, IReadOnlyList<ProblemSamples> Problems)> datasets,
+        IReadOnlyList<string> requested, List<string> notes)
+    {
+        var fields = datasets.Select(d => d.Problems.SelectMany(p => p.Fields.Keys).ToHashSet(StringComparer.Ordinal)).ToList();
+        var nowhere = requested.Distinct().Where(f => !fields.Any(present => present.Contains(f))).ToList();
+        if (nowhere.Count > 0)
+        {
+            var known = datasets.Select((d, i) => $"{d.Name}: {(fields[i].Count == 0 ? "(none)" : string.Join(", ", fields[i].Order(StringComparer.Ordinal)))}");
+            throw new ArgumentException($"--by {string.Join(", ", nowhere)}: no problem has {(nowhere.Count > 1 ? "these fields" : "this field")}; the fields are:"
+                + Environment.NewLine + string.Join(Environment.NewLine, known));
+        }
+        var result = new List<IReadOnlyList<string>>();
+        for (var i = 0; i < datasets.Count; i++)
+        {
+            var present = requested.Distinct().Where(fields[i].Contains).ToList();
+            foreach (var missing in requested.Distinct().Except(present)) notes.Add($"{datasets[i].Name}: no problem has the field '{missing}', so it is not broken down by it.");
+            result.Add(present);
+        }
+        return result;
     }
 
     /// <summary>

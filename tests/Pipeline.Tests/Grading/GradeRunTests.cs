@@ -27,11 +27,24 @@ public class GradeRunTests
     {
         VoteSample[] votes = [new("7", true, null, null), new("7", false, null, null), new("7", true, null, null), new("8", false, null, null)];
 
-        var split = GradeRun.SplitDisagreeingKeys(votes);
+        var (split, count) = GradeRun.SplitDisagreeingKeys(votes);
 
         Assert.Equal(["7 [label=1]", "7 [label=0]", "7 [label=1]", "8"], split.Select(v => v.AnswerKey));
+        Assert.Equal(1, count);
         var agreeing = votes[2..];
-        Assert.Same(agreeing, GradeRun.SplitDisagreeingKeys(agreeing)); // nothing to split: the same array
+        Assert.Equal((agreeing, 0), GradeRun.SplitDisagreeingKeys(agreeing)); // nothing to split: the same array
+    }
+
+    [Fact]
+    public void A_loaded_problem_counts_its_split_keys_for_the_report()
+    {
+        using var store = StoreFixture.WithRun();
+        StoreFixture.AddProblem(store, "r", "split", 0, "q", "4", [("The answer is 4", true), ("The answer is 4", false), ("The answer is 5", false)]);
+        StoreFixture.AddProblem(store, "r", "clean", 1, "q2", "4", [("The answer is 4", true), ("The answer is 5", false)]);
+
+        var problems = GradeRun.Load(store, "r", new AnswerGrader());
+
+        Assert.Equal([1, 0], problems.Select(p => p.SplitAnswerKeys));
     }
 
     [Fact]
