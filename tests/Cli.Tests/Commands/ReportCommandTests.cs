@@ -125,4 +125,107 @@ public class ReportCommandTests
         var shared = CliRunner.Run("report", "--store", db, "--bootstrap", "0", "--ks", "3", "--prm-aggregation", "mean");
         Assert.Contains("| PRM@3 (mean) | 75.0 |", shared.Output);
     }
+
+    private const string HandColumn = "gsm8k:hand.jsonl (hand)";
+
+    [Fact]
+    public void Format_json_prints_one_shape_and_the_json_file_holds_the_same()
+    {
+        var store = HandBuiltStore();
+        var file = Path.Combine(CliRunner.TempDir(), "curves.json");
+        var r = CliRunner.Run("report", "--store", store, "--bootstrap", "0", "--format", "json", "--json", file);
+        Assert.True(r.ExitCode == 0, r.Error);
+        using var json = System.Text.Json.JsonDocument.Parse(r.Output);
+        var maj3 = json.RootElement.GetProperty(HandColumn).GetProperty("all").GetProperty("maj").GetProperty("3");
+        Assert.Equal(2.0 / 3, maj3.GetProperty("value").GetDouble(), 1e-12);
+        Assert.Equal(2, maj3.GetProperty("problems").GetInt32());
+        Assert.Equal(r.Output.Trim(), File.ReadAllText(file).Trim());
+        Assert.DoesNotContain("| Pass@1", r.Output);
+    }
+
+    [Fact]
+    public void Format_latex_prints_a_booktabs_table_with_the_same_rows()
+    {
+        var r = CliRunner.Run("report", "--store", HandBuiltStore(), "--bootstrap", "0", "--format", "latex");
+        Assert.True(r.ExitCode == 0, r.Error);
+        Assert.Contains("\\begin{tabular}{lr}\n\\toprule\nMetric & gsm8k:hand.jsonl (hand) \\\\\n\\midrule\nPass@1 & 50.0 \\\\\n", r.Output.ReplaceLineEndings("\n"));
+        Assert.Contains("Majority Voting@3 & 66.7 \\\\", r.Output);
+        Assert.Contains("\\bottomrule", r.Output);
+    }
+
+    [Fact]
+    public void Chosen_ks_give_rows_at_each_k_with_pass_at_n_and_a_k_past_every_n_names_the_k_used()
+    {
+        var r = CliRunner.Run("report", "--store", HandBuiltStore(), "--bootstrap", "0", "--ks", "1,2,8");
+        Assert.True(r.ExitCode == 0, r.Error);
+        // p1 answers 5, 5, 3 (gold 5) and p2 1, 2, 7 (gold 7), three samples each: k = 8 uses 3.
+        Assert.Contains("| Majority Voting@1 | 50.0 |", r.Output);
+        Assert.Contains("| Majority Voting@3 (k=8 asked) | 66.7 |", r.Output);
+        Assert.Contains("| Pass@3 (oracle; k=8 asked) | 100.0 |", r.Output);
+        // pass@2: p1 1 - C(1,2)/C(3,2) = 1, p2 1 - C(2,2)/C(3,2) = 2/3.
+        Assert.Contains("| Pass@2 (oracle) |", CliRunner.Run("report", "--store", HandBuiltStore(), "--bootstrap", "0", "--ks", "1,2").Output);
+    }
+
+    [Fact]
+    public void An_unknown_by_field_is_checked_across_every_dataset_and_lists_each_datasets_fields()
+    {
+        var dir = CliRunner.TempDir();
+        var dump = Path.Combine(dir, "levels.jsonl");
+        File.WriteAllLines(dump,
+        [
+            """{"problem_id": "a", "answer": "1", "correct": true, "level": 1}""",
+            """{"problem_id": "b", "answer": "2", "correct": false, "level": 2}""",
+        ]);
+        var store = HandBuiltStore();
+
+        // The dump has the field and the store's run has none: the dump is broken down, the run is named in a note.
+        var r = CliRunner.Run("report", "--samples", dump, "--store", store, "--bootstrap", "0", "--by", "level");
+        Assert.True(r.ExitCode == 0, r.Error);
+        Assert.Contains("levels by level:", r.Output);
+        Assert.Contains($"Note: {HandColumn}: no problem has the field 'level', so it is not broken down by it.", r.Output);
+
+        // In no dataset: an error listing the fields of each, whichever comes first.
+        var typo = CliRunner.Run("report", "--store", store, "--samples", dump, "--bootstrap", "0", "--by", "levle");
+        Assert.Equal(2, typo.ExitCode);
+        Assert.Contains("error: --by levle: no problem has this field; the fields are:", typo.Error);
+        Assert.Contains("error: levels: level", typo.Error);
+        Assert.Contains($"error: {HandColumn}: (none)", typo.Error);
+        Assert.DoesNotContain("(missing)", typo.Output);
+    }
+
+    [Fact]
+    public void A_prm_column_of_logits_keeps_the_pass_and_majority_rows_and_says_why_its_rows_are_missing()
+    {
+        var path = HandBuiltStore();
+        AddScorer(path, "prm-logits", steps: true, 1, [2.5], [-1.0], [0.1], [0.1], [0.2], [0.9]);
+
+        var r = CliRunner.Run("report", "--store", path, "--bootstrap", "0");
+
+        Assert.True(r.ExitCode == 0, r.Error);
+        Assert.Contains("| Pass@1 | 50.0 |", r.Output);
+        Assert.Contains("| Majority Voting@3 | 66.7 |", r.Output);
+        Assert.Contains("| PRM@3 (min) | n/a |", r.Output);
+        Assert.Contains("PRM rows left out: 2 samples without a usable PRM score: problem 'p1' sample 0: PRM step 1 is 2.5, not a probability in [0, 1]", r.Output);
+    }
+
+    [Fact]
+    public void Answer_keys_whose_labels_disagree_are_counted_under_the_table_and_listed_in_the_json()
+    {
+        var path = Path.Combine(CliRunner.TempDir(), "labels.db");
+        using (var store = BestOfN.Store.RunStore.Open(path))
+        {
+            store.EnsureRun(new BestOfN.Store.RunInfo("lab", "import", "set.jsonl", null, null, "{}", DateTimeOffset.UnixEpoch));
+            store.SaveProblems([new("lab", "p1", 0, "q1", "5", new Dictionary<string, string>(), null, null), new("lab", "p2", 1, "q2", "7", new Dictionary<string, string>(), null, null)]);
+            // p1: two samples answer 5, labelled 1 and 0 by the set's own grader; p2's labels agree.
+            (string Problem, string Answer, bool Label)[] samples = [("p1", "5", true), ("p1", "5", false), ("p1", "3", false), ("p2", "7", true), ("p2", "1", false)];
+            store.SaveSamples(samples.Select((x, i) => new BestOfN.Store.StoredSample("lab", x.Problem, i, i, $"The answer is {x.Answer}.", 4, "eos", null, 1, x.Label)));
+        }
+        var json = Path.Combine(CliRunner.TempDir(), "curves.json");
+        var r = CliRunner.Run("report", "--store", path, "--bootstrap", "0", "--json", json);
+        Assert.True(r.ExitCode == 0, r.Error);
+        Assert.Contains("Note: set.jsonl (lab): 1 answer key was split in 1 problem because the labels of their samples disagree (the JSON lists the problems).", r.Output);
+        using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(json));
+        var maj = doc.RootElement.GetProperty("set.jsonl (lab)").GetProperty("all").GetProperty("maj");
+        Assert.All(maj.EnumerateObject(), k => Assert.Equal(["p1"], k.Value.GetProperty("split_key_problems").EnumerateArray().Select(e => e.GetString())));
+    }
 }
