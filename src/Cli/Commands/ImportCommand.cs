@@ -19,13 +19,17 @@ internal static class ImportCommand
     private static readonly Option<string> Style = new Option<string>("--style") { Description = "The set's step style, stored with the run: mistral (steps end with \"ки\\n\"; an answer without ки is one step) or deepseek (blank lines); score --steps auto follows it" }
         .OneOf("mistral", "deepseek");
     private static readonly Option<double> MinGoldMatch = new("--min-gold-match") { Description = "With --gold: the least share of problems that must match a gold question (0 to 1), else nothing is imported", DefaultValueFactory = _ => 0.9 };
+    private static readonly Option<string> ScoresAs = new Option<string>("--scores-as")
+    {
+        Description = "What the shipped scores are: orm (one score per answer; a one-number list is unwrapped) or prm (step probabilities in [0, 1]). Default: numbers are ORM, lists PRM",
+    }.OneOf("orm", "prm");
     private static readonly Option<string[]> Field = new("--field") { Description = "Map a field to the line's property: id=, prompt=, gold=, answers=, label=, scores= (repeatable)" };
 
     public static Command Create()
     {
         var command = new Command("import", "Import a published sample set into a run store; shipped labels become each sample's label, shipped scores a scorer named 'imported'")
         {
-            File, Format, StorePath, RunName, Gold, Field, Style, MinGoldMatch,
+            File, Format, StorePath, RunName, Gold, Field, Style, MinGoldMatch, ScoresAs,
         };
         command.SetAction((pr, ct) => CommandErrors.Run(pr, () => Run(pr)));
         return command;
@@ -43,12 +47,13 @@ internal static class ImportCommand
             Gold = pr.GetValue(Gold) is { } g ? DatasetSpec.Parse(g) : null,
             Style = pr.GetValue(Style),
             MinGoldMatch = pr.GetValue(MinGoldMatch),
+            ScoresAs = pr.GetValue(ScoresAs) switch { "orm" => ShippedScoreKind.Orm, "prm" => ShippedScoreKind.Prm, _ => null },
         });
         var output = pr.InvocationConfiguration.Output;
         var summary = result.Summary;
         if (result.GoldMatched is { } matched) output.WriteLine($"gold: {matched} of {summary.Problems} problems matched a question of {pr.GetValue(Gold)} ({summary.Problems - matched} unmatched)");
         output.WriteLine($"run {summary.Run.RunId} in {result.StorePath}: {summary.Problems} problems, {summary.SamplesInserted} samples imported, {summary.SamplesAlreadyStored} already stored");
-        output.WriteLine($"labels: {summary.LabelledSamples} samples carry the shipped label" + (summary.ScoresImported > 0 ? $"; {summary.ScoresImported} shipped scores stored as scorer '{SampleSetImport.ImportedScorerId}'" : ""));
+        output.WriteLine($"labels: {summary.LabelledSamples} samples carry the shipped label" + (summary.ScoresImported > 0 ? $"; {summary.ScoresImported} shipped scores stored as scorer '{SampleSetImport.ImportedScorerId}' ({(result.ScoresKind == ShippedScoreKind.Prm ? "PRM step scores" : "ORM scores")})" : ""));
         var agreement = result.Agreement;
         if (agreement.Compared > 0)
         {
@@ -59,6 +64,10 @@ internal static class ImportCommand
         else if (agreement.WithoutGold > 0)
         {
             output.WriteLine("labels vs our grading: no problem has a gold answer; give --gold DATASET to re-grade the labels.");
+        }
+        if (agreement.SplitKeys > 0)
+        {
+            output.WriteLine($"labels: {agreement.SplitKeys} answer keys in {agreement.SplitKeyProblems} problems hold samples labelled both ways; the report splits each by label and its JSON lists the problems");
         }
         return ExitCodes.Ok;
     }

@@ -32,11 +32,16 @@ public sealed record ImportRequest
 
     /// <summary>With <see cref="Gold"/>: the least share of problems that must match a gold question, else nothing is imported. The default value is 0.9.</summary>
     public double MinGoldMatch { get; init; } = 0.9;
+
+    /// <summary>What the shipped scores are; null infers it (numbers are ORM scores, lists PRM step scores) and asks when it cannot tell.
+    /// Stored with the run when given.</summary>
+    public ShippedScoreKind? ScoresAs { get; init; }
 }
 
 /// <param name="GoldMatched">Problems that got a gold from <see cref="ImportRequest.Gold"/>; null without one.</param>
 /// <param name="Agreement">How the shipped labels compare with our grading against the gold.</param>
-public sealed record ImportResult(ImportSummary Summary, string StorePath, int? GoldMatched, LabelAgreement Agreement);
+/// <param name="ScoresKind">What the shipped scores were taken as; null when the set ships none.</param>
+public sealed record ImportResult(ImportSummary Summary, string StorePath, int? GoldMatched, LabelAgreement Agreement, ShippedScoreKind? ScoresKind = null);
 
 /// <summary>Imports a published sample set (RLHFlow test sets, search-and-learn outputs) into the run store; shipped labels are kept.</summary>
 public static class ImportSampleSet
@@ -48,6 +53,7 @@ public static class ImportSampleSet
         var map = SampleSetFieldMap.Parse(request.Format, request.FieldMappings);
         var path = System.IO.Path.GetFullPath(request.Path);
         var problems = SampleSetReader.Read(path, request.Format, map);
+        (problems, var scoresKind) = ShippedScores.Check(path, map.Scores ?? "scores", problems, request.ScoresAs);
         int? matched = null;
         if (request.Gold is { } gold)
         {
@@ -62,7 +68,7 @@ public static class ImportSampleSet
             }
         }
         using var store = RunStore.Open(request.StorePath);
-        var summary = SampleSetImport.Import(store, path, request.Format, map, problems, request.RunName, request.Style);
-        return new ImportResult(summary, store.Path, matched, LabelAgreement.Compute(store, summary.Run.RunId, new AnswerGrader()));
+        var summary = SampleSetImport.Import(store, path, request.Format, map, problems, request.RunName, request.Style, request.ScoresAs);
+        return new ImportResult(summary, store.Path, matched, LabelAgreement.Compute(store, summary.Run.RunId, new AnswerGrader()), scoresKind);
     }
 }

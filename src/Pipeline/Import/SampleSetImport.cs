@@ -22,7 +22,7 @@ public static class SampleSetImport
     }
 
     public static ImportSummary Import(RunStore store, string path, SampleSetFormat format, SampleSetFieldMap map, IReadOnlyList<ImportedProblem> problems, string? runName = null,
-        string? style = null)
+        string? style = null, ShippedScoreKind? scoresAs = null)
     {
         var entries = new SortedDictionary<string, object?>
         {
@@ -32,6 +32,7 @@ public static class SampleSetImport
         };
         // Only when given, so that runs imported without a style keep their ids.
         if (style is not null) entries["style"] = style.ToLowerInvariant();
+        if (scoresAs is { } kind) entries["scores_as"] = kind.ToString().ToLowerInvariant();
         var config = JsonSerializer.Serialize(entries);
         var runId = runName ?? RunIdentity.IdFor("import-", config);
         var run = new RunInfo(runId, "import", System.IO.Path.GetFileName(path), null, null, config, DateTimeOffset.UtcNow);

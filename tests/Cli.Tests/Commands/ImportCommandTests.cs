@@ -112,4 +112,72 @@ public class ImportCommandTests
         Assert.Contains("\"prm_scores\":[0.2]", lines[1]);
         Assert.Contains("\"gold\":\"2\"", lines[0]);
     }
+
+    [Fact]
+    public void Logits_shipped_as_step_scores_are_refused_at_import_with_file_line_and_field()
+    {
+        var dir = CliRunner.TempDir();
+        var file = WriteFile(dir, "sal.jsonl", """
+            {"problem": "What is $1+1$?", "answer": "2", "unique_id": "a", "completions": ["One.\n\nSo $\\boxed{2}$", "$\\boxed{3}$"], "scores": [[0.9, 0.8], [0.2]]}
+            {"problem": "What is $2+2$?", "answer": "4", "unique_id": "b", "completions": ["Two.\n\nSo $\\boxed{4}$", "$\\boxed{5}$"], "scores": [[1.7, -2.4], [0.1]]}
+            """);
+        var db = Path.Combine(dir, "runs.db");
+
+        var r = CliRunner.Run("import", "--format", "search-and-learn", file, "--store", db);
+
+        Assert.Equal(2, r.ExitCode);
+        Assert.Equal(
+            $"error: {file}:2: 'scores'[0]: PRM step 1 is 1.7, not a probability in [0, 1] (raw logits or an ORM score?) (give --scores-as orm if they are ORM scores)",
+            r.Error.Trim());
+        Assert.False(File.Exists(db)); // nothing imported
+    }
+
+    [Fact]
+    public void One_orm_score_per_answer_in_a_list_is_asked_about_then_imported_as_orm_with_scores_as()
+    {
+        var dir = CliRunner.TempDir();
+        var file = WriteFile(dir, "sal.jsonl", """
+            {"problem": "What is $1+1$?", "answer": "2", "unique_id": "a", "completions": ["One.\n\nSo $\\boxed{2}$", "One.\n\nSo $\\boxed{3}$"], "scores": [[2.5], [-1.0]]}
+            {"problem": "What is $2+2$?", "answer": "4", "unique_id": "b", "completions": ["Two.\n\nSo $\\boxed{5}$", "Two.\n\nSo $\\boxed{4}$"], "scores": [[0.3], [0.1]]}
+            """);
+        var db = Path.Combine(dir, "runs.db");
+
+        var asked = CliRunner.Run("import", "--format", "search-and-learn", file, "--store", db);
+        Assert.Equal(2, asked.ExitCode);
+        Assert.Contains("Give --scores-as orm or --scores-as prm", asked.Error);
+
+        var r = CliRunner.Run("import", "--format", "search-and-learn", file, "--store", db, "--scores-as", "orm");
+        Assert.True(r.ExitCode == 0, r.Error);
+        Assert.Contains("4 shipped scores stored as scorer 'imported' (ORM scores)", r.Output);
+        var report = CliRunner.Run("report", "--store", db, "--bootstrap", "0");
+        Assert.True(report.ExitCode == 0, report.Error);
+        // a: the top score 2.5 is the right answer; b: 0.3 is the wrong one.
+        Assert.Contains("| ORM@2 | 50.0 |", report.Output);
+        Assert.Contains("| PRM@2 (min) | n/a |", report.Output);
+        Assert.Contains("| Pass@1 | 50.0 |", report.Output);
+    }
+
+    [Fact]
+    public void Gold_matches_prompts_wrapped_in_a_chat_template_and_split_keys_are_counted()
+    {
+        var dir = CliRunner.TempDir();
+        const string llama3 = "<|begin_of_text|><|start_header_id|>system<|end_header_id|>\n\nCutting Knowledge Date: December 2023\nToday Date: 26 Jul 2024\n\n<|eot_id|><|start_header_id|>user<|end_header_id|>\n\n";
+        var lines = new[]
+        {
+            new { prompt = llama3 + "Sam has 3 apples and buys 4 more. How many apples does he have?<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n", answers = new[] { "The answer is 7", "So the answer is 7", "The answer is 8" }, label = new[] { 1, 0, 0 } },
+            new { prompt = "<s>[INST] Please reason step by step.\n\nWhat is 12 divided by 4? [/INST]", answers = new[] { "The answer is 3", "The answer is 4", "x" }, label = new[] { 1, 0, 0 } },
+        }.Select(l => System.Text.Json.JsonSerializer.Serialize(l));
+        var file = WriteFile(dir, "Mistral-GSM8K-Test.jsonl", string.Join("\n", lines));
+        var gold = WriteFile(dir, "test.jsonl", """
+            {"question": "Sam has 3 apples and buys 4 more. How many apples does he have?", "answer": "3 + 4 = 7\n#### 7"}
+            {"question": "What is 12 divided by 4?", "answer": "12 / 4 = 3\n#### 3"}
+            """);
+
+        var r = CliRunner.Run("import", "--format", "rlhflow", file, "--store", Path.Combine(dir, "runs.db"), "--gold", $"gsm8k:{gold}");
+
+        Assert.True(r.ExitCode == 0, r.Error);
+        Assert.Contains("gold: 2 of 2 problems matched", r.Output);
+        // "7" is labelled 1 once and 0 once: one key, split by the report.
+        Assert.Contains("labels: 1 answer keys in 1 problems hold samples labelled both ways", r.Output);
+    }
 }
