@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using BestOfN.Cli.Options;
+using BestOfN.Cli.Printing;
 using BestOfN.Pipeline;
 using BestOfN.Voting.Metrics;
 using BestOfN.Voting.Reporting;
@@ -24,11 +25,8 @@ internal static class ReportCommand
     private static readonly Option<int> MonteCarloDraws = new("--mc-draws") { Description = "Random subsets per problem and k where an estimate is Monte Carlo", DefaultValueFactory = _ => VotingDefaults.MonteCarloDraws };
     private static readonly Option<FileInfo> Json = new("--json") { Description = "Also write every curve to this JSON file (the --format json shape)" };
     private static readonly Option<FileInfo> Csv = new("--csv") { Description = "Also write every curve to this CSV file (the --format csv rows)" };
-    private static readonly Option<string> Format = new Option<string>("--format")
-    {
-        Description = "What to print: markdown (the table, default), latex (a booktabs table), csv or json (every curve point; notes go to stderr)",
-        DefaultValueFactory = _ => "markdown",
-    }.OneOf([.. ReportFormats.ByName.Keys]);
+    private static readonly Option<string> Format = new Option<string>("--format") { Description = "What to print: markdown (the table, default), latex (a booktabs table), csv or json (every curve point; notes go to stderr)", DefaultValueFactory = _ => "markdown" }
+        .OneOf([.. ReportFormats.ByName.Keys]);
     private static readonly Option<string[]> By = new("--by") { Description = "Break down by a problem field (level, subject, …); repeatable", AllowMultipleArgumentsPerToken = true };
     private static readonly Option<string[]> Field = new("--field") { Description = "Read a sample field from another property: NAME=SOURCE (e.g. answer=pred); repeatable", AllowMultipleArgumentsPerToken = true };
     private static readonly Option<string?> Scorer = new("--scorer") { Description = "With --store: only this scorer's ORM/PRM rows (a scorer id; default every scorer, one column each when a run has several)" };
@@ -74,20 +72,7 @@ internal static class ReportCommand
         errors.AddRange(request.Validate());
         if (errors.Count > 0) return CommandErrors.Invalid(pr, errors);
         var result = ReportRuns.Run(request);
-        var format = pr.GetValue(Format)!;
-        var output = pr.InvocationConfiguration.Output;
-        var table = TableOptions.From(voting);
-        ReportFormats.ByName[format](output, result.Reports, table);
-        if (ReportFormats.IsData(format))
-        {
-            // The data formats hold curve points only: what a reader must know goes to stderr, so stdout stays parseable.
-            var notes = ReportTable.Build(result.Reports, table).SelectMany(t => t.Notes).Concat(result.Notes);
-            foreach (var note in notes) pr.InvocationConfiguration.Error.WriteLine($"note: {note}");
-        }
-        else
-        {
-            foreach (var note in result.Notes) output.WriteLine(format == "latex" ? $"% Note: {note}" : $"Note: {note}");
-        }
+        ResultLines.Write(pr.InvocationConfiguration.Output, pr.InvocationConfiguration.Error, result, pr.GetValue(Format)!, TableOptions.From(voting));
         return ExitCodes.Ok;
     }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using BestOfN.Pipeline;
 using BestOfN.Verifier.Scoring;
+using BestOfN.Voting.Reporting;
 
 namespace BestOfN.Cli.Printing;
 
@@ -37,4 +38,19 @@ internal static class ResultLines
 
     private static void Interrupted(TextWriter output, string stored) =>
         output.WriteLine($"interrupted: {stored}. Resume with: {Program.CommandLine ?? "the same command"}");
+
+    /// <summary>
+    /// A report in the chosen format (<see cref="ReportFormats"/>), then what a reader must know. The data formats (csv, json) hold curve
+    /// points only, so their notes, the tables' included, go to <paramref name="error"/> and stdout stays parseable.
+    /// </summary>
+    public static void Write(TextWriter output, TextWriter error, ReportRunsResult result, string format, TableOptions table)
+    {
+        ReportFormats.ByName[format](output, result.Reports, table);
+        if (ReportFormats.IsData(format))
+        {
+            foreach (var note in ReportTable.Build(result.Reports, table).SelectMany(t => t.Notes).Concat(result.Notes)) error.WriteLine($"note: {note}");
+            return;
+        }
+        foreach (var note in result.Notes) output.WriteLine(format == "latex" ? $"% Note: {note}" : $"Note: {note}");
+    }
 }

@@ -27,7 +27,7 @@ public static class ShippedScores
         if (scored.Count == 0) return (problems, null);
         var kind = declared ?? Infer(path, field, scored);
         var errors = new List<(int, string)>();
-        var hint = declared is null ? $" (give --scores-as {(kind == ShippedScoreKind.Prm ? "orm" : "prm")} if they are {(kind == ShippedScoreKind.Prm ? "ORM scores" : "step scores")})" : "";
+        var hint = declared is null ? $"; give --scores-as {(kind == ShippedScoreKind.Prm ? "orm" : "prm")} if they are {(kind == ShippedScoreKind.Prm ? "ORM scores" : "step scores")}" : "";
         var result = problems.Select(problem =>
         {
             if (problem.Scores is not { } scores) return problem;

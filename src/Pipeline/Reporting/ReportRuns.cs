@@ -76,25 +76,17 @@ public static class ReportRuns
         }
         var breakdowns = BreakdownFields(datasets, options.BreakdownFields, notes);
         var reports = datasets.Select((d, i) => new DatasetReport(d.Name, VotingReport.Compute(d.Item2, options with { BreakdownFields = breakdowns[i] }))).ToList();
-        if (request.JsonOut is { } json)
-        {
-            OutputFiles.Write(json, writer =>
-            {
-                CurveJson.Write(writer.BaseStream, reports);
-                return 0;
-            });
-        }
-
-        if (request.CsvOut is { } csv)
-        {
-            OutputFiles.Write(csv, writer =>
-            {
-                CurveCsv.Write(writer, reports);
-                return 0;
-            });
-        }
+        // The same bytes as `report --format json|csv` prints.
+        if (request.JsonOut is { } json) OutputFiles.Write(json, writer => Write(writer, "json", reports, options));
+        if (request.CsvOut is { } csv) OutputFiles.Write(csv, writer => Write(writer, "csv", reports, options));
 
         return new ReportRunsResult(reports, notes);
+    }
+
+    private static int Write(TextWriter writer, string format, IReadOnlyList<DatasetReport> reports, VotingOptions options)
+    {
+        ReportFormats.ByName[format](writer, reports, TableOptions.From(options));
+        return 0;
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace BestOfN.Voting.Reporting;
@@ -13,9 +14,10 @@ namespace BestOfN.Voting.Reporting;
 /// </summary>
 public static class CurveJson
 {
+    // Names stay readable (a column may hold "·" or non-Latin dataset names); the file is data, never HTML.
     public static void Write(Stream stream, IReadOnlyList<DatasetReport> datasets)
     {
-        using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
+        using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         json.WriteStartObject();
         foreach (var dataset in datasets)
         {

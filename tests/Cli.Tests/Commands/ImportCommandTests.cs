@@ -127,7 +127,7 @@ public class ImportCommandTests
 
         Assert.Equal(2, r.ExitCode);
         Assert.Equal(
-            $"error: {file}:2: 'scores'[0]: PRM step 1 is 1.7, not a probability in [0, 1] (raw logits or an ORM score?) (give --scores-as orm if they are ORM scores)",
+            $"error: {file}:2: 'scores'[0]: PRM step 1 is 1.7, not a probability in [0, 1] (raw logits or an ORM score?); give --scores-as orm if they are ORM scores",
             r.Error.Trim());
         Assert.False(File.Exists(db)); // nothing imported
     }

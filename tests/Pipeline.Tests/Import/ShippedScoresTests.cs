@@ -34,7 +34,7 @@ public class ShippedScoresTests
         var (line, message) = Assert.Single(e.Errors);
         Assert.Equal(4, line);
         Assert.StartsWith($"'scores'[1]: {expected}, not a probability in [0, 1]", message);
-        Assert.EndsWith("(give --scores-as orm if they are ORM scores)", message);
+        Assert.EndsWith("; give --scores-as orm if they are ORM scores", message);
         Assert.StartsWith("set.jsonl:4: 'scores'[1]:", e.Message);
     }
 
