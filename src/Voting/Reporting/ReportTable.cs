@@ -76,7 +76,7 @@ public sealed record ReportTable(string? Title, IReadOnlyList<string> Columns, I
         };
         rows.AddRange(AtEachK("Majority Voting", MetricNames.Majority, columns, options.Ks));
         if (columns.Any(c => c.Set[MetricNames.WeightedMajority] is not null))
-            {
+        {
             rows.AddRange(AtEachK("Weighted Majority", MetricNames.WeightedMajority, columns, options.Ks, weightedBy.Count == 0 ? null : string.Join("/", weightedBy)));
         }
         rows.AddRange(AtEachK("ORM", MetricNames.Orm, columns, options.Ks, firstN ? "first-n" : null));
