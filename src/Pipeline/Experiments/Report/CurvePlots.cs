@@ -35,6 +35,7 @@ public static class CurvePlots
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(ks.Select(k => Math.Log2(k)).ToArray(), ks.Select(k => k.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray());
         plot.Axes.Bottom.Label.Text = "N (samples per problem, log2 axis)";
         plot.Axes.Left.Label.Text = "accuracy (%)";
+        plot.Axes.SetLimitsY(-2, 102);
         plot.Title($"{dataset}: {column.Generator.Name}");
         plot.ShowLegend(Alignment.LowerRight);
         return plot.GetImageBytes(Width, Height, ImageFormat.Png);

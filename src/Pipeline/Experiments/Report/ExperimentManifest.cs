@@ -7,17 +7,30 @@ using BestOfN.Verifier.Grading;
 
 namespace BestOfN.Pipeline.Experiments.Report;
 
-/// <summary>A GGUF's own description of itself: its architecture and llama.cpp's one-line description (size and type).</summary>
-public sealed record GgufSummary(string? Architecture, string Description)
+/// <summary>A GGUF's own description of itself: its architecture and its type (llama.cpp's file type name, or its one-line description).</summary>
+public sealed record GgufSummary(string? Architecture, string? Type)
 {
-    /// <summary>Reads the vocabulary-only view of the file; null when the file is gone or llama.cpp is not loaded.</summary>
+    /// <summary>llama.cpp's <c>llama_ftype</c> values (llama.h) by the names users know them by.</summary>
+    private static readonly Dictionary<string, string> FileTypes = new()
+    {
+        ["0"] = "F32", ["1"] = "F16", ["2"] = "Q4_0", ["3"] = "Q4_1", ["7"] = "Q8_0", ["8"] = "Q5_0", ["9"] = "Q5_1", ["10"] = "Q2_K", ["11"] = "Q3_K_S",
+        ["12"] = "Q3_K_M", ["13"] = "Q3_K_L", ["14"] = "Q4_K_S", ["15"] = "Q4_K_M", ["16"] = "Q5_K_S", ["17"] = "Q5_K_M", ["18"] = "Q6_K", ["32"] = "BF16",
+    };
+
+    /// <summary>
+    /// Reads the file's metadata (vocabulary only); a file that does not record its type is loaded (memory-mapped) for llama.cpp's
+    /// description. Null when the file is gone or llama.cpp is not loaded.
+    /// </summary>
     public static GgufSummary? TryRead(string path)
     {
         if (!File.Exists(path)) return null;
         try
         {
-            using var model = LlamaModel.Load(path, new LlamaModelOptions { VocabOnly = true });
-            return new GgufSummary(model.Metadata("general.architecture"), model.Description);
+            using var vocab = LlamaModel.Load(path, new LlamaModelOptions { VocabOnly = true });
+            var architecture = vocab.Metadata("general.architecture");
+            if (vocab.Metadata("general.file_type") is { } type) return new GgufSummary(architecture, FileTypes.GetValueOrDefault(type, $"file type {type}"));
+            using var model = LlamaModel.Load(path);
+            return new GgufSummary(architecture, model.Description);
         }
         catch (Exception e) when (e is LlamaException or DllNotFoundException or InvalidOperationException or EntryPointNotFoundException)
         {
@@ -116,7 +129,7 @@ public static class ExperimentManifest
     };
 
     private static JsonNode? Gguf(string? path, Func<string, GgufSummary?> readGguf) =>
-        path is null ? null : readGguf(path) is { } g ? new JsonObject { ["architecture"] = g.Architecture, ["description"] = g.Description } : null;
+        path is null ? null : readGguf(path) is { } g ? new JsonObject { ["architecture"] = g.Architecture, ["type"] = g.Type } : null;
 
     private static JsonObject Grader(string extraction)
     {
