@@ -23,7 +23,7 @@ public static class CurvePlots
             if (curve.Points.All(p => p.CiLow is not null && p.CiHigh is not null) && xs.Length > 1)
             {
                 var band = plot.Add.FillY(xs, curve.Points.Select(p => 100 * p.CiLow!.Value).ToArray(), curve.Points.Select(p => 100 * p.CiHigh!.Value).ToArray());
-                band.FillColor = color.WithAlpha(0.18);
+                band.FillColor = color.WithAlpha(0.12);
                 band.LineWidth = 0;
             }
             var line = plot.Add.Scatter(xs, curve.Points.Select(p => 100 * p.Value).ToArray());
