@@ -79,69 +79,87 @@ public static class RunExperiment
             OutputFiles.EnsureNotAnInput(Path.Combine(experiment.OutFolder, file), "out:", experiment.StorePath, experiment.FilePath);
     }
 
+    /// <summary>Where a running stage reports: its place in the plan, and the items the stages before it finished.</summary>
+    private sealed record StageContext(Experiment Experiment, RunStore Store, ExperimentStage Stage, ExperimentGenerator Generator, IProgress<ExperimentProgress>? Progress,
+        int Number, int Count, long Before, long Total)
+    {
+        public IProgress<SamplingProgress>? Sampling => Progress is null ? null : new Relay<SamplingProgress>(p =>
+            Progress.Report(new ExperimentProgress(Number, Count, Stage.Label, Before + p.SamplesDone - p.SamplesResumed, Total, p, null)));
+
+        public IProgress<ScoringProgress>? Scoring => Progress is null ? null : new Relay<ScoringProgress>(p =>
+            Progress.Report(new ExperimentProgress(Number, Count, Stage.Label, Before + p.AnswersDone - p.AnswersResumed, Total, null, p)));
+    }
+
     private static StageOutcome RunStage(Experiment experiment, RunStore store, ExperimentStage stage, IProgress<ExperimentProgress>? progress, int number, int count,
         long before, long total, CancellationToken cancellationToken)
     {
-        var generator = experiment.Generators.First(g => g.Name == stage.Generator);
-        var clock = Stopwatch.StartNew();
-        switch (stage.Kind)
+        var context = new StageContext(experiment, store, stage, experiment.Generators.First(g => g.Name == stage.Generator), progress, number, count, before, total);
+        return stage.Kind switch
         {
-            case StageKind.BuildModel:
-            {
-                var expo = (ExpoSource)generator.Source;
-                Directory.CreateDirectory(experiment.ModelCacheFolder);
-                var built = ExpoMerge.Run(new ExpoRequest(expo.SftPath, expo.AlignedPath, expo.Alpha, stage.ModelPath!) { Type = expo.Type }, null, cancellationToken);
-                return new StageOutcome(stage, true, $"built {built.OutPath}");
-            }
-            case StageKind.Sample:
-            {
-                var dataset = experiment.Datasets.First(d => d.Name == stage.Dataset);
-                var result = SampleDataset.Run(new SampleRequest
-                {
-                    Dataset = dataset.Spec,
-                    ProblemIds = dataset.ProblemIds,
-                    Limit = dataset.Limit,
-                    ModelPath = stage.ModelPath!,
-                    Sampler = generator.Sampler,
-                    Prompt = generator.Prompt,
-                    StorePath = store.Path,
-                    GpuLayers = generator.GpuLayers,
-                }, progress is null ? null : new Relay<SamplingProgress>(p =>
-                    progress.Report(new ExperimentProgress(number, count, stage.Label, before + p.SamplesDone - p.SamplesResumed, total, p, null))), cancellationToken);
-                var s = result.Summary;
-                store.AddStageAccounting(new StageAccounting(result.RunId, "", s.PromptTokensPrefilled, s.TokensGenerated, 0, clock.Elapsed.TotalMilliseconds));
-                store.SaveExperimentCell(new ExperimentCell(experiment.Name, generator.Name, dataset.Name, "", result.RunId, ""));
-                return new StageOutcome(stage, true, $"{s.SamplesDrawn} samples drawn, {s.SamplesSkipped} already stored (run {result.RunId})");
-            }
-            case StageKind.Import:
-            {
-                var import = (ImportSource)generator.Source;
-                var result = ImportSampleSet.Run(new ImportRequest
-                {
-                    Path = import.Path,
-                    Format = import.Format,
-                    FieldMappings = import.FieldMappings,
-                    StorePath = store.Path,
-                    Gold = import.Gold,
-                    Style = import.Style,
-                    MinGoldMatch = import.MinGoldMatch,
-                });
-                var s = result.Summary;
-                store.SaveExperimentCell(new ExperimentCell(experiment.Name, generator.Name, stage.Dataset, "", s.Run.RunId, ""));
-                return new StageOutcome(stage, true, $"{s.Problems} problems, {s.SamplesInserted} samples imported (run {s.Run.RunId})");
-            }
-            default:
-            {
-                var rewardModel = experiment.RewardModels.First(r => r.Name == stage.RewardModel);
-                var run = StoredRuns.Select(store, stage.RunId);
-                var result = ScoreRun.Run(store, run, new ScoreRequest { StorePath = store.Path, ModelPath = rewardModel.ModelPath, Scorer = rewardModel.Scorer, GpuLayers = rewardModel.GpuLayers },
-                    progress is null ? null : new Relay<ScoringProgress>(p =>
-                        progress.Report(new ExperimentProgress(number, count, stage.Label, before + p.AnswersDone - p.AnswersResumed, total, null, p))), cancellationToken);
-                store.AddStageAccounting(new StageAccounting(run.RunId, result.ScorerId, 0, 0, result.Summary.TokensScored, clock.Elapsed.TotalMilliseconds));
-                store.SaveExperimentCell(new ExperimentCell(experiment.Name, generator.Name, stage.Dataset, rewardModel.Name, run.RunId, result.ScorerId));
-                return new StageOutcome(stage, true, $"{result.Summary.AnswersScored} answers scored, {result.Summary.AnswersSkipped} already stored (scorer {result.ScorerId})");
-            }
-        }
+            StageKind.BuildModel => BuildModel(context, cancellationToken),
+            StageKind.Sample => Sample(context, cancellationToken),
+            StageKind.Import => Import(context),
+            _ => Score(context, cancellationToken),
+        };
+    }
+
+    private static StageOutcome BuildModel(StageContext c, CancellationToken cancellationToken)
+    {
+        var expo = (ExpoSource)c.Generator.Source;
+        Directory.CreateDirectory(c.Experiment.ModelCacheFolder);
+        var built = ExpoMerge.Run(new ExpoRequest(expo.SftPath, expo.AlignedPath, expo.Alpha, c.Stage.ModelPath!) { Type = expo.Type }, null, cancellationToken);
+        return new StageOutcome(c.Stage, true, $"built {built.OutPath}");
+    }
+
+    private static StageOutcome Sample(StageContext c, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var dataset = c.Experiment.Datasets.First(d => d.Name == c.Stage.Dataset);
+        var result = SampleDataset.Run(new SampleRequest
+        {
+            Dataset = dataset.Spec,
+            ProblemIds = dataset.ProblemIds,
+            Limit = dataset.Limit,
+            ModelPath = c.Stage.ModelPath!,
+            Sampler = c.Generator.Sampler,
+            Prompt = c.Generator.Prompt,
+            StorePath = c.Store.Path,
+            GpuLayers = c.Generator.GpuLayers,
+        }, c.Sampling, cancellationToken);
+        var s = result.Summary;
+        c.Store.AddStageAccounting(new StageAccounting(result.RunId, "", s.PromptTokensPrefilled, s.TokensGenerated, 0, clock.Elapsed.TotalMilliseconds));
+        c.Store.SaveExperimentCell(new ExperimentCell(c.Experiment.Name, c.Generator.Name, dataset.Name, "", result.RunId, ""));
+        return new StageOutcome(c.Stage, true, $"{s.SamplesDrawn} samples drawn, {s.SamplesSkipped} already stored (run {result.RunId})");
+    }
+
+    private static StageOutcome Import(StageContext c)
+    {
+        var import = (ImportSource)c.Generator.Source;
+        var result = ImportSampleSet.Run(new ImportRequest
+        {
+            Path = import.Path,
+            Format = import.Format,
+            FieldMappings = import.FieldMappings,
+            StorePath = c.Store.Path,
+            Gold = import.Gold,
+            Style = import.Style,
+            MinGoldMatch = import.MinGoldMatch,
+        });
+        var s = result.Summary;
+        c.Store.SaveExperimentCell(new ExperimentCell(c.Experiment.Name, c.Generator.Name, c.Stage.Dataset, "", s.Run.RunId, ""));
+        return new StageOutcome(c.Stage, true, $"{s.Problems} problems, {s.SamplesInserted} samples imported (run {s.Run.RunId})");
+    }
+
+    private static StageOutcome Score(StageContext c, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var rewardModel = c.Experiment.RewardModels.First(r => r.Name == c.Stage.RewardModel);
+        var run = StoredRuns.Select(c.Store, c.Stage.RunId);
+        var request = new ScoreRequest { StorePath = c.Store.Path, ModelPath = rewardModel.ModelPath, Scorer = rewardModel.Scorer, GpuLayers = rewardModel.GpuLayers };
+        var result = ScoreRun.Run(c.Store, run, request, c.Scoring, cancellationToken);
+        c.Store.AddStageAccounting(new StageAccounting(run.RunId, result.ScorerId, 0, 0, result.Summary.TokensScored, clock.Elapsed.TotalMilliseconds));
+        c.Store.SaveExperimentCell(new ExperimentCell(c.Experiment.Name, c.Generator.Name, c.Stage.Dataset, rewardModel.Name, run.RunId, result.ScorerId));
+        return new StageOutcome(c.Stage, true, $"{result.Summary.AnswersScored} answers scored, {result.Summary.AnswersSkipped} already stored (scorer {result.ScorerId})");
     }
 
     /// <summary>Points every cell of the experiment at its current run and scorer, those done before this invocation included.</summary>
