@@ -72,6 +72,7 @@ internal static class ExperimentCommand
             StageKind.BuildModel => $"writes {stage.ModelPath}",
             StageKind.Sample => $"{ReportText.Count(stage.MissingItems)} samples to draw, ≤ {ReportText.Count(stage.EstimatedTokens)} tokens",
             StageKind.Import => $"{ReportText.Count(stage.MissingItems)} problems to import",
+            _ when stage.MissingItems == 0 => "after its sample set is imported",
             _ => $"{ReportText.Count(stage.MissingItems)} answers to score, ~{ReportText.Count(stage.EstimatedTokens)} tokens",
         };
         return stage.Done ? $"done   {stage.Label}{(stage.RunId is null ? "" : $" ({stage.ScorerId ?? stage.RunId})")}" : $"to do  {stage.Label}: {work}";
