@@ -68,11 +68,33 @@ public sealed class ExperimentFileReader
         {
             throw new ExperimentFileException([$"{file}:{e.Start.Line}: {e.Message}"]);
         }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner fails this way on some malformed input (an unclosed flow mapping) and says nothing of where.
+            throw new ExperimentFileException([$"{file}:{LastParsedLine(file)}: not valid YAML (or JSON) after this line; is a bracket or quote left open?"]);
+        }
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
             throw new ExperimentFileException([$"{file}:1: an experiment file is a mapping with the keys {string.Join(", ", TopKeys)}."]);
         var experiment = reader.ReadExperiment(root);
         if (reader._errors.Count > 0) throw new ExperimentFileException(reader._errors);
         return experiment!;
+    }
+
+    /// <summary>The line where the last event the parser could read ends.</summary>
+    private static long LastParsedLine(string file)
+    {
+        using var text = new StreamReader(file);
+        var parser = new Parser(text);
+        long line = 1;
+        try
+        {
+            while (parser.MoveNext()) line = parser.Current!.End.Line;
+        }
+        catch (Exception e) when (e is YamlException or InvalidOperationException)
+        {
+            // the line of the last good event is the answer
+        }
+        return line;
     }
 
     private Experiment? ReadExperiment(YamlMappingNode root)

@@ -107,6 +107,20 @@ public class ExperimentFileReaderTests
         Assert.StartsWith($"{file}:5: max_new_tokens: unknown key in generator 'g'", Assert.Single(e.Errors));
     }
 
+    [Theory]
+    [InlineData("name: x\ndatasets:\n  d: { spec: \"gsm8k:test.jsonl\"\ngenerators: {}\n", 3, "not valid YAML (or JSON) after this line")]
+    [InlineData("name: x\n  bad: indentation\n", 2, "found invalid mapping")]
+    public void Malformed_yaml_is_one_error_with_its_line(string text, int line, string message)
+    {
+        var file = Path.Combine(Folder(), "exp.yaml");
+        File.WriteAllText(file, text);
+
+        var e = Assert.Throws<ExperimentFileException>(() => ExperimentFileReader.Read(file));
+
+        Assert.StartsWith($"{file}:{line}: ", Assert.Single(e.Errors));
+        Assert.Contains(message, e.Errors[0]);
+    }
+
     [Fact]
     public void A_reward_model_marks_a_generator_in_domain_by_its_family_out_of_distribution_by_another_and_unknown_without_trained_on()
     {

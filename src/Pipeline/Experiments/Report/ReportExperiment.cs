@@ -19,6 +19,8 @@ public static class ReportExperiment
     public static ExperimentReportFiles Run(string experimentFile, Func<string, GgufSummary?>? readGguf = null)
     {
         var experiment = ExperimentFileReader.Read(experimentFile);
+        if (!File.Exists(experiment.StorePath))
+            throw new FileNotFoundException($"No store at {experiment.StorePath} (the experiment's store:); `bestofn experiment run {experimentFile}` fills it.", experiment.StorePath);
         using var store = RunStore.OpenReadOnly(experiment.StorePath);
         return Write(experiment, store, readGguf);
     }
