@@ -30,7 +30,8 @@ public static class HtmlReport
         foreach (var note in report.Notes) html.Append($"<p class=\"note\">Note: {E(note)}</p>\n");
         foreach (var section in report.Datasets) Dataset(html, report, section, plots);
         Compute(html, report);
-        html.Append($"<h2 id=\"manifest\">Manifest</h2>\n<pre>{E(ExperimentManifest.ToJson(report.Manifest))}</pre>\n</body></html>\n");
+        Manifest(html, report);
+        html.Append("</body></html>\n");
         return html.ToString();
     }
 
@@ -111,6 +112,26 @@ public static class HtmlReport
             html.Append($"<td>{ReportText.Number(a?.WallMilliseconds / 1000, "F1")}</td><td>{ReportText.Number(row.TokensPerSecond, "F0")}</td><td>{ReportText.Points(row.Gain)}</td><td>{ReportText.Number(row.GainPerMillionTokens(set.Tokens), "F2")}</td></tr>\n");
         }
         html.Append("</tbody></table>\n");
+    }
+
+    private static void Manifest(StringBuilder html, ExperimentReport report)
+    {
+        var tool = report.Manifest["tool"]!;
+        html.Append($"<h2 id=\"manifest\">Manifest</h2>\n<p>bestofn {E((string?)tool["version"] ?? "")}, commit <code>{E((string?)tool["commit"] ?? "")}</code>; grader extraction <code>{E(report.Experiment.Report.Extraction)}</code>.</p>\n");
+        html.Append("<table class=\"models\"><thead><tr><th>model</th><th>role</th><th>file</th><th>SHA-256</th><th>architecture</th><th>type</th></tr></thead><tbody>\n");
+        void Row(string name, string role, System.Text.Json.Nodes.JsonNode? file, System.Text.Json.Nodes.JsonNode? sha, System.Text.Json.Nodes.JsonNode? gguf) =>
+            html.Append($"<tr><td>{E(name)}</td><td>{E(role)}</td><td>{E(Path.GetFileName((string?)file ?? "–"))}</td><td><code>{E(((string?)sha ?? "–")[..Math.Min(16, ((string?)sha ?? "–").Length)])}</code></td><td>{E((string?)gguf?["architecture"] ?? "–")}</td><td>{E((string?)gguf?["type"] ?? "–")}</td></tr>\n");
+        foreach (var (name, generator) in report.Manifest["generators"]!.AsObject())
+        {
+            foreach (var (dataset, run) in generator!["runs"]!.AsObject()) Row(name, $"generator ({dataset})", run!["model_path"], run["model_sha256"], run["gguf"]);
+        }
+        foreach (var (name, rm) in report.Manifest["reward_models"]!.AsObject())
+        {
+            var scorer = rm!["scorers"]!.AsObject().Select(kv => kv.Value).FirstOrDefault();
+            Row(name, $"reward model ({(string?)rm["protocol"]})", rm["model_path"], scorer?["model_sha256"], rm["gguf"]);
+        }
+        html.Append("</tbody></table>\n");
+        html.Append($"<details><summary>manifest.json: prompts, token ids and read positions, configurations, seeds</summary><pre>{E(ExperimentManifest.ToJson(report.Manifest))}</pre></details>\n");
     }
 
     private static string Value(Voting.Reporting.CurvePoint? point)
