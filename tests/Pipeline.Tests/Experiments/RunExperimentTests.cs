@@ -67,6 +67,24 @@ public class RunExperimentTests(ExperimentFixture fixture)
     }
 
     [Fact]
+    public void Growing_n_draws_and_scores_only_the_missing_samples_of_the_same_run()
+    {
+        var copy = Directory.CreateTempSubdirectory("bestofn-experiment-grow").FullName;
+        foreach (var file in Directory.GetFiles(fixture.Folder).Where(f => !f.EndsWith("-shm", StringComparison.Ordinal)))
+            File.Copy(file, Path.Combine(copy, Path.GetFileName(file)));
+        var experiment = Path.Combine(copy, "exp.yaml");
+        File.WriteAllText(experiment, File.ReadAllText(experiment).Replace("prompt: raw, n: 4, temperature: 0.7", "prompt: raw, n: 6, temperature: 0.7", StringComparison.Ordinal));
+
+        var grown = RunExperiment.Run(new ExperimentRequest(experiment));
+
+        var sample = grown.Outcomes.Single(o => o.Stage.Label == "sample tiny-a × gsm8k");
+        Assert.Equal(10, sample.Stage.MissingItems); // 5 problems × 2 new samples; n is not part of the run's identity
+        Assert.StartsWith("10 samples drawn, 20 already stored", sample.Summary);
+        Assert.Equal(["sample tiny-a × gsm8k", "score tiny-a × gsm8k with orm", "score tiny-a × gsm8k with prm"], Ran(grown));
+        Assert.All(grown.Outcomes.Where(o => o.Stage.Kind == StageKind.Score && o.Ran), o => Assert.StartsWith("10 answers scored, 20 already stored", o.Summary));
+    }
+
+    [Fact]
     public void A_dry_run_plans_every_stage_with_its_estimated_tokens_and_writes_nothing()
     {
         var folder = Directory.CreateTempSubdirectory("bestofn-experiment-dry").FullName;
