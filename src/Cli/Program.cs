@@ -18,6 +18,7 @@ public static class Program
         GradeCommand.Create(),
         ScoreCommand.Create(),
         ReportCommand.Create(),
+        ExperimentCommand.Create(),
         BenchCommand.Create(),
     };
 

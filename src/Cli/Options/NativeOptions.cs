@@ -21,10 +21,16 @@ internal sealed class NativeOptions : IOptionGroup
 
     public void AddTo(Command command)
     {
-        command.Options.Add(LibraryDirectory);
-        command.Options.Add(Cuda);
+        AddLibraryTo(command);
         command.Options.Add(GpuLayers);
         command.Options.Add(Threads);
+    }
+
+    /// <summary>Only where the libraries are and their log: for commands whose threads and GPU layers come from elsewhere (an experiment file).</summary>
+    public void AddLibraryTo(Command command)
+    {
+        command.Options.Add(LibraryDirectory);
+        command.Options.Add(Cuda);
         command.Options.Add(Log);
     }
 

@@ -21,8 +21,8 @@ public static class SampleSetImport
         return config.RootElement.ValueKind == JsonValueKind.Object && config.RootElement.TryGetProperty("style", out var style) ? style.GetString() : null;
     }
 
-    public static ImportSummary Import(RunStore store, string path, SampleSetFormat format, SampleSetFieldMap map, IReadOnlyList<ImportedProblem> problems, string? runName = null,
-        string? style = null, ShippedScoreKind? scoresAs = null)
+    /// <summary>What identifies an imported run: the file's hash, its format, the field mapping, the style and the score kind.</summary>
+    public static string ConfigJson(string path, SampleSetFormat format, SampleSetFieldMap map, string? style, ShippedScoreKind? scoresAs = null)
     {
         var entries = new SortedDictionary<string, object?>
         {
@@ -33,7 +33,17 @@ public static class SampleSetImport
         // Only when given, so that runs imported without a style keep their ids.
         if (style is not null) entries["style"] = style.ToLowerInvariant();
         if (scoresAs is { } kind) entries["scores_as"] = kind.ToString().ToLowerInvariant();
-        var config = JsonSerializer.Serialize(entries);
+        return JsonSerializer.Serialize(entries);
+    }
+
+    /// <summary>The run id an import of the file gets when no run name is given.</summary>
+    public static string RunIdFor(string path, SampleSetFormat format, SampleSetFieldMap map, string? style, ShippedScoreKind? scoresAs = null) =>
+        RunIdentity.IdFor("import-", ConfigJson(path, format, map, style, scoresAs));
+
+    public static ImportSummary Import(RunStore store, string path, SampleSetFormat format, SampleSetFieldMap map, IReadOnlyList<ImportedProblem> problems, string? runName = null,
+        string? style = null, ShippedScoreKind? scoresAs = null)
+    {
+        var config = ConfigJson(path, format, map, style, scoresAs);
         var runId = runName ?? RunIdentity.IdFor("import-", config);
         var run = new RunInfo(runId, "import", System.IO.Path.GetFileName(path), null, null, config, DateTimeOffset.UtcNow);
         var rows = problems.Select((p, i) => new ImportedProblemRows(

@@ -45,13 +45,19 @@ public static class ScoreRun
         return Run(store, StoredRuns.Select(store, request.RunId), request, progress, cancellationToken);
     }
 
+    /// <summary>The options a scoring of the run uses: --steps auto follows the style an imported set was declared with (RLHFlow's Mistral mode never splits on blank lines).</summary>
+    public static ScorerOptions ForRun(RunInfo run, ScorerOptions options) =>
+        options.Steps == StepSplit.Auto && ScoringNames.TryParseStyle(SampleSetImport.Style(run), out var styled) ? options with { Steps = styled } : options;
+
+    /// <summary>The id a scoring of the run gets when no scorer name is given (the model is hashed, not loaded).</summary>
+    public static string ScorerIdFor(RunStore store, RunInfo run, string modelPath, ScorerOptions options) =>
+        RunIdentity.ScorerIdFor(RunIdentity.ScorerConfigJson(store.ModelHash(modelPath), ForRun(run, options), store.ModelHash));
+
     /// <summary>Scores a run of an open store.</summary>
     public static ScoreResult Run(RunStore store, RunInfo run, ScoreRequest request, IProgress<ScoringProgress>? progress = null,
         CancellationToken cancellationToken = default)
     {
-        var options = request.Scorer;
-        // --steps auto follows the style an imported set was declared with (RLHFlow's Mistral mode never splits on blank lines).
-        if (options.Steps == StepSplit.Auto && ScoringNames.TryParseStyle(SampleSetImport.Style(run), out var styled)) options = options with { Steps = styled };
+        var options = ForRun(run, request.Scorer);
         var protocol = options.Protocol;
         using var scorer = protocol.Open(request.ModelPath, options, request.GpuLayers);
         var sha = store.ModelHash(request.ModelPath);
