@@ -29,6 +29,13 @@ public static class GgmlTypes
                 for (var i = 0; i < destination.Length; i++) destination[i] = BitConverter.Int32BitsToSingle(BinaryPrimitives.ReadUInt16LittleEndian(source[(2 * i)..]) << 16);
                 return;
         }
+        DequantizeWithGgml(type, source, destination);
+    }
+
+    /// <summary>ggml's own to_float for any type (the float types included, so tests can hold our conversions against ggml's).</summary>
+    internal static void DequantizeWithGgml(GgmlType type, ReadOnlySpan<byte> source, Span<float> destination)
+    {
+        CheckSizes(type, source.Length, destination.Length);
         unsafe
         {
             var toFloat = Traits(type)->ToFloat;
@@ -64,6 +71,15 @@ public static class GgmlTypes
                 for (var i = 0; i < source.Length; i++) BinaryPrimitives.WriteUInt16LittleEndian(destination[(2 * i)..], ToBFloat16(source[i]));
                 return;
         }
+        QuantizeWithGgml(type, source, rowLength, destination);
+    }
+
+    /// <summary>ggml_quantize_chunk for any type (the float types included, so tests can hold our conversions against ggml's).</summary>
+    internal static void QuantizeWithGgml(GgmlType type, ReadOnlySpan<float> source, long rowLength, Span<byte> destination)
+    {
+        var rows = source.Length / rowLength;
+        var expected = GgmlTypeLayout.RowSize(type, rowLength) * rows;
+        if (source.Length % rowLength != 0 || destination.Length != expected) throw new ArgumentException($"{source.Length} values are not whole rows of {rowLength} {type} values in {destination.Length} bytes.");
         LlamaRuntime.EnsureLoaded();
         if (NativeMethods.ggml_quantize_requires_imatrix((int)type))
             throw new NotSupportedException($"{type} needs an importance matrix, which this conversion does not have; choose another type.");

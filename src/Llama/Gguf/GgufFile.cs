@@ -74,7 +74,8 @@ public sealed class GgufFile : IDisposable
         var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
         try
         {
-            using var stream = new FileStream(handle, FileAccess.Read, 1 << 16);
+            // The header is read through a stream of its own: a stream over the handle would close it when disposed.
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
             var r = new HeaderReader(stream, path);
             if (!r.Bytes(4).AsSpan().SequenceEqual(Magic)) throw r.Error("not a GGUF file (its first bytes are not 'GGUF')");
             var version = r.UInt32("version");
