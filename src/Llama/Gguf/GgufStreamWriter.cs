@@ -47,7 +47,7 @@ public sealed class GgufStreamWriter
             _writer.Write((ulong)offset);
             offset = GgufFile.Align(offset + t.ByteSize, _alignment);
         }
-        Pad();
+        if (tensors.Count > 0) Pad(); // gguf-py leaves a file of metadata only (a vocabulary) unpadded
     }
 
     /// <summary>Appends bytes of the current tensor; moves to the next tensor once this one is complete.</summary>
