@@ -24,10 +24,10 @@ public static class OutputFiles
         return write(writer);
     });
 
-    /// <summary>As <see cref="Write{T}"/>, for a binary file (a model, a Parquet table).</summary>
+    /// <summary>As <see cref="Write{T}"/>, for a binary file (a model, a Parquet table); the stream can also be read and sought.</summary>
     public static T WriteBinary<T>(string path, Func<Stream, T> write) => WriteThroughTemporary(path, temporary =>
     {
-        using var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20);
+        using var stream = new FileStream(temporary, FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 20);
         return write(stream);
     });
 
