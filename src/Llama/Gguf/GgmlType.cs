@@ -51,9 +51,12 @@ public static class GgmlTypeLayout
         [GgmlType.IQ1_M] = (256, 56),
         [GgmlType.TQ1_0] = (256, 54),
         [GgmlType.TQ2_0] = (256, 66),
+        [GgmlType.NVFP4] = (64, 36),
+        [GgmlType.Q1_0] = (128, 18),
+        [GgmlType.Q2_0] = (64, 18),
     };
 
-    /// <summary>The types this table knows (the others cannot be read: their size is unknown).</summary>
+    /// <summary>The types this table knows: every <see cref="GgmlType"/> (a file with another type is refused).</summary>
     public static IEnumerable<GgmlType> Known => Layouts.Keys;
 
     public static bool IsKnown(GgmlType type) => Layouts.ContainsKey(type);

@@ -10,6 +10,7 @@ public class GgmlTypesTests
     [Fact]
     public void The_layout_table_matches_the_loaded_libggml()
     {
+        Assert.Equal(Enum.GetValues<GgmlType>().Order(), GgmlTypeLayout.Known.Order());
         foreach (var type in GgmlTypeLayout.Known)
             Assert.Equal(((long)GgmlTypeLayout.BlockSize(type), (long)GgmlTypeLayout.TypeSize(type)), GgmlTypes.NativeLayout(type));
     }
