@@ -34,7 +34,11 @@ public static class ExpoMerge
     /// <summary>Values converted per step of a tensor (16 MB of floats per input).</summary>
     private const int ChunkValues = 1 << 22;
 
-    public static ExpoResult Run(ExpoRequest request, IProgress<ExpoProgress>? progress = null, CancellationToken cancellationToken = default)
+    public static ExpoResult Run(ExpoRequest request, IProgress<ExpoProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        Run(request, progress, cancellationToken, ChunkValues);
+
+    /// <param name="chunkValues">Values per step; tests make it small so a tensor takes many steps.</param>
+    internal static ExpoResult Run(ExpoRequest request, IProgress<ExpoProgress>? progress, CancellationToken cancellationToken, int chunkValues)
     {
         if (!double.IsFinite(request.Alpha)) throw new ArgumentException($"--alpha must be a finite number (got {request.Alpha}).");
         OutputFiles.EnsureNotAnInput(request.OutPath, "--out", request.SftPath, request.AlignedPath);
@@ -57,7 +61,7 @@ public static class ExpoMerge
             var buffers = new Buffers();
             for (var i = 0; i < layouts.Count; i++)
             {
-                WriteTensor(sft, aligned, aligned.Tensors[i], layouts[i].Type, request.Alpha, writer, buffers, counter, cancellationToken);
+                WriteTensor(sft, aligned, aligned.Tensors[i], layouts[i].Type, request.Alpha, chunkValues, writer, buffers, counter, cancellationToken);
                 counter.TensorDone();
             }
             writer.Finish();
@@ -105,13 +109,13 @@ public static class ExpoMerge
         return metadata;
     }
 
-    private static void WriteTensor(GgufFile sft, GgufFile aligned, GgufTensorInfo a, GgmlType outType, double alpha, GgufStreamWriter writer,
-        Buffers buffers, Counter counter, CancellationToken cancellationToken)
+    private static void WriteTensor(GgufFile sft, GgufFile aligned, GgufTensorInfo a, GgmlType outType, double alpha, int chunkValues,
+        GgufStreamWriter writer, Buffers buffers, Counter counter, CancellationToken cancellationToken)
     {
         var s = sft.Tensor(a.Name)!;
         // The endpoints copy their model's bytes when the type is kept: α = 0 is the aligned model bit for bit, α = −1 the SFT model.
         (GgufFile File, GgufTensorInfo Tensor)? copy = alpha == 0 && outType == a.Type ? (aligned, a) : alpha == -1 && outType == s.Type ? (sft, s) : null;
-        var rowsPerChunk = Math.Max(1, ChunkValues / a.RowLength);
+        var rowsPerChunk = Math.Max(1, chunkValues / a.RowLength);
         for (long row = 0; row < a.Rows; row += rowsPerChunk)
         {
             cancellationToken.ThrowIfCancellationRequested();

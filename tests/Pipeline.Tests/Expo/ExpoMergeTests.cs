@@ -90,6 +90,39 @@ public class ExpoMergeTests
         }
     }
 
+    [Theory]
+    [InlineData(null, 0.3)]
+    [InlineData("q8_0", 0.5)]
+    [InlineData(null, 0.0)]
+    public void A_tensor_taken_a_few_rows_at_a_time_gives_the_same_file_as_taken_whole(string? type, double alpha)
+    {
+        var (sft, aligned) = Parents();
+        var whole = TestModels.TempFile("whole.gguf");
+        var rowByRow = TestModels.TempFile("rows.gguf");
+        var threeRows = TestModels.TempFile("three-rows.gguf");
+        ExpoMerge.Run(new ExpoRequest(sft, aligned, alpha, whole) { Type = type });
+        ExpoMerge.Run(new ExpoRequest(sft, aligned, alpha, rowByRow) { Type = type }, null, CancellationToken.None, chunkValues: 1);
+        ExpoMerge.Run(new ExpoRequest(sft, aligned, alpha, threeRows) { Type = type }, null, CancellationToken.None, chunkValues: 3 * 64 + 5);
+        Assert.Equal(File.ReadAllBytes(whole), File.ReadAllBytes(rowByRow));
+        Assert.Equal(File.ReadAllBytes(whole), File.ReadAllBytes(threeRows));
+    }
+
+    [Fact]
+    public void Parents_of_different_types_are_each_read_in_their_own_type()
+    {
+        var sft = TestModels.TempFile("sft-f32.gguf");
+        var aligned = TestModels.TempFile("aligned-f16.gguf");
+        TinyLlamaModel.Write(sft, new TinyLlamaSpec { Seed = 1 });
+        TinyLlamaModel.Write(aligned, F16 with { Seed = 2 });
+        var outPath = TestModels.TempFile("mixed.gguf");
+        ExpoMerge.Run(new ExpoRequest(sft, aligned, -1, outPath), null, CancellationToken.None, chunkValues: 1); // row by row: F32 and F16 rows differ in bytes
+        using var s = GgufFile.Open(sft);
+        using var expo = GgufFile.Open(outPath);
+        var t = expo.Tensor("blk.1.attn_k.weight")!;
+        Assert.Equal(GgmlType.F16, t.Type); // the aligned model's type
+        Assert.Equal(Values(s, s.Tensor(t.Name)!).Select(v => (float)(Half)v), Values(expo, t)); // α = −1: the SFT weights, rounded to F16
+    }
+
     [Fact]
     public void Q8_0_output_stays_within_the_types_error_and_says_so_in_its_file_type()
     {
