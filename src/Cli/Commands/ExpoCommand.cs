@@ -36,7 +36,17 @@ internal static class ExpoCommand
             Type = pr.GetValue(Type),
         };
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, Program.Interruption);
-        var result = ProgressDisplays.Expo("expo", pr.InvocationConfiguration.Error, progress => ExpoMerge.Run(request, progress, linked.Token));
+        ExpoResult result;
+        try
+        {
+            result = ProgressDisplays.Expo("expo", pr.InvocationConfiguration.Error, progress => ExpoMerge.Run(request, progress, linked.Token));
+        }
+        catch (OperationCanceledException) when (linked.IsCancellationRequested)
+        {
+            // Unlike a run, a merge keeps nothing: the temporary file is removed, and the command starts over.
+            pr.InvocationConfiguration.Error.WriteLine($"interrupted: {request.OutPath} was not written; rerun the command to start over");
+            return ExitCodes.Interrupted;
+        }
         var output = pr.InvocationConfiguration.Output;
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"wrote {result.OutPath}: {result.Tensors} tensors, {result.Type}, alpha {result.Alpha}, {result.Bytes / 1e6:F1} MB"));

@@ -94,6 +94,14 @@ public static class GgmlTypes
         }
     }
 
+    /// <summary>Whether ggml can write this type only with an importance matrix (IQ2_XXS and the like), which we do not have.</summary>
+    public static bool NeedsImportanceMatrix(GgmlType type)
+    {
+        if (IsFloat(type)) return false;
+        LlamaRuntime.EnsureLoaded();
+        return NativeMethods.ggml_quantize_requires_imatrix((int)type);
+    }
+
     /// <summary>ggml's own block size and bytes per block of a type, from the loaded library.</summary>
     public static (long BlockSize, long TypeSize) NativeLayout(GgmlType type)
     {

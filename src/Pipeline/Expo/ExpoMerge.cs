@@ -47,12 +47,15 @@ public static class ExpoMerge
         ExpoCompatibility.Check(sft, aligned);
         var type = ExpoOutputType.Resolve(aligned, request.Type);
 
+        var layouts = aligned.Tensors.Select(t => new GgufTensorLayout(t.Name, t.Shape, type.TensorType(t))).ToList();
+        // Refused before hours of hashing and merging, not at the first such tensor (the endpoints copy bytes and quantize nothing).
+        if (request.Alpha is not (0 or -1) && layouts.FirstOrDefault(l => GgmlTypes.NeedsImportanceMatrix(l.Type)) is { } needsMatrix)
+            throw new ArgumentException($"tensor '{needsMatrix.Name}' would be written as {needsMatrix.Type}, which needs an importance matrix; give --type (q8_0, q4_k_m, …).");
+
         var tensorBytes = aligned.Tensors.Sum(t => t.ByteSize + sft.Tensor(t.Name)!.ByteSize);
         var counter = new Counter(progress, aligned.Tensors.Count, sft.FileSize + aligned.FileSize + tensorBytes);
         var sftHash = Sha256(request.SftPath, counter, cancellationToken);
         var alignedHash = Sha256(request.AlignedPath, counter, cancellationToken);
-
-        var layouts = aligned.Tensors.Select(t => new GgufTensorLayout(t.Name, t.Shape, type.TensorType(t))).ToList();
         var metadata = Metadata(aligned, type, layouts, request.Alpha, sftHash, alignedHash);
         var path = Path.GetFullPath(request.OutPath);
         var bytes = OutputFiles.WriteBinary(path, stream =>

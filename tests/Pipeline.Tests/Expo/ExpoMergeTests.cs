@@ -239,6 +239,35 @@ public class ExpoMergeTests
     }
 
     [Fact]
+    public void A_type_that_needs_an_importance_matrix_is_refused_before_any_work_unless_the_bytes_are_copied()
+    {
+        var (sft, aligned) = Parents(F16 with { EmbeddingSize = 256 });
+        var iq2 = TestModels.TempFile("aligned-iq2.gguf");
+        using (var file = GgufFile.Open(aligned))
+        using (var stream = File.Create(iq2))
+        {
+            // An aligned model with one IQ2_XXS tensor (zero blocks: ggml reads them as zeros); ggml can write IQ2_XXS only with an importance matrix.
+            var layouts = file.Tensors.Select(t => new GgufTensorLayout(t.Name, t.Shape, t.Name == "blk.0.attn_q.weight" ? GgmlType.IQ2_XXS : t.Type)).ToList();
+            var writer = new GgufStreamWriter(stream, file.Metadata, layouts);
+            foreach (var (t, layout) in file.Tensors.Zip(layouts)) writer.WriteTensorData(layout.Type == t.Type ? file.ReadTensorData(t) : new byte[layout.ByteSize]);
+            writer.Finish();
+        }
+        var progress = new List<ExpoProgress>();
+        var e = Assert.Throws<ArgumentException>(() => ExpoMerge.Run(new ExpoRequest(sft, iq2, 0.3, TestModels.TempFile("o.gguf")), new Recorder(progress)));
+        Assert.Equal("tensor 'blk.0.attn_q.weight' would be written as IQ2_XXS, which needs an importance matrix; give --type (q8_0, q4_k_m, …).", e.Message);
+        Assert.Empty(progress);
+        using (var q8 = Run(q8: true)) Assert.Equal(GgmlType.Q8_0, q8.Tensor("blk.0.attn_q.weight")!.Type);
+        using (var copied = Run(q8: false)) Assert.Equal(GgmlType.IQ2_XXS, copied.Tensor("blk.0.attn_q.weight")!.Type); // α = 0 copies the aligned bytes
+
+        GgufFile Run(bool q8)
+        {
+            var outPath = TestModels.TempFile("iq2-expo.gguf");
+            ExpoMerge.Run(new ExpoRequest(sft, iq2, q8 ? 0.3 : 0, outPath) { Type = q8 ? "q8_0" : null });
+            return GgufFile.Open(outPath);
+        }
+    }
+
+    [Fact]
     public void The_cache_key_changes_with_each_part_and_only_with_them()
     {
         var key = ExpoMerge.CacheKey("aa", "bb", 0.3, "q8_0");
