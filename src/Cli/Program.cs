@@ -15,6 +15,7 @@ public static class Program
         SampleCommand.Create(),
         ImportCommand.Create(),
         ExportCommand.Create(),
+        ExpoCommand.Create(),
         GradeCommand.Create(),
         ScoreCommand.Create(),
         ReportCommand.Create(),

@@ -18,17 +18,26 @@ public static class OutputFiles
     }
 
     /// <summary>Writes the file through a temporary file beside it, renamed over it once <paramref name="write"/> has finished.</summary>
-    public static T Write<T>(string path, Func<StreamWriter, T> write)
+    public static T Write<T>(string path, Func<StreamWriter, T> write) => WriteThroughTemporary(path, temporary =>
+    {
+        using var writer = new StreamWriter(temporary);
+        return write(writer);
+    });
+
+    /// <summary>As <see cref="Write{T}"/>, for a binary file (a model, a Parquet table); the stream can also be read and sought.</summary>
+    public static T WriteBinary<T>(string path, Func<Stream, T> write) => WriteThroughTemporary(path, temporary =>
+    {
+        using var stream = new FileStream(temporary, FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 20);
+        return write(stream);
+    });
+
+    private static T WriteThroughTemporary<T>(string path, Func<string, T> write)
     {
         var full = Path.GetFullPath(path);
         var temporary = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Environment.ProcessId}.tmp");
         try
         {
-            T result;
-            using (var writer = new StreamWriter(temporary))
-            {
-                result = write(writer);
-            }
+            var result = write(temporary);
             File.Move(temporary, full, overwrite: true);
             return result;
         }

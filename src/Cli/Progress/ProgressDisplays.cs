@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Globalization;
+using BestOfN.Pipeline.Expo;
 using BestOfN.Sampler.Sampling;
 using BestOfN.Verifier.Scoring;
 
@@ -12,6 +14,18 @@ internal static class ProgressDisplays
 
     public static T Scoring<T>(string title, TextWriter plainOutput, Func<IProgress<ScoringProgress>, T> work) =>
         LiveProgress.Run(title, plainOutput, (ScoringProgress p) => new ProgressView(p.AnswersDone, p.AnswersTotal, p.ProblemsDone == p.ProblemsTotal, Describe(p)), work);
+
+    /// <summary>Progress of an expo merge: tensors written, input bytes read (hashing included), MB/s, ETA.</summary>
+    public static T Expo<T>(string title, TextWriter plainOutput, Func<IProgress<ExpoProgress>, T> work)
+    {
+        var clock = Stopwatch.StartNew();
+        return LiveProgress.Run(title, plainOutput, (ExpoProgress p) =>
+        {
+            var perSecond = p.BytesDone / Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
+            return new ProgressView(p.BytesDone, p.BytesTotal, p.TensorsDone == p.TensorsTotal, string.Create(CultureInfo.InvariantCulture,
+                $"tensors {p.TensorsDone}/{p.TensorsTotal} | read {p.BytesDone / 1e6:F1}/{p.BytesTotal / 1e6:F1} MB | {perSecond / 1e6:F1} MB/s | ETA {LiveProgress.Eta(p.BytesTotal - p.BytesDone, perSecond)}"));
+        }, work);
+    }
 
     public static string Describe(SamplingProgress p) =>
         Line(p.ProblemsDone, p.ProblemsTotal, "samples", p.SamplesDone, p.SamplesTotal, p.SamplesResumed, p.TokensGenerated, "tok/s", p.Elapsed);

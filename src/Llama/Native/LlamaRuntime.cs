@@ -33,6 +33,7 @@ public static class LlamaRuntime
     private static string? _loadedFrom;
     private static nint _llama;
     private static nint _ggml;
+    private static nint _ggmlBase;
     private static int _logLevel = int.MaxValue;
 
     /// <summary>The folder llama.cpp was loaded from, once loaded.</summary>
@@ -57,6 +58,8 @@ public static class LlamaRuntime
             {
                 _llama = NativeLibrary.Load(llamaPath);
                 _ggml = NativeLibrary.Load(ggmlPath);
+                // ggml's type traits live in libggml-base; a build that links it statically exports them from libggml.
+                _ggmlBase = TryFindLibrary(directory, "ggml-base") is { } basePath ? NativeLibrary.Load(basePath) : _ggml;
             }
             catch (Exception e) when (e is DllNotFoundException or BadImageFormatException)
             {
@@ -133,19 +136,17 @@ public static class LlamaRuntime
         return dir;
     }
 
-    private static string FindLibrary(string directory, string name)
-    {
-        // npm natives carry the release in the file name (libllama.v0.5.0.so); cmake builds use the plain name.
-        string[] candidates = OperatingSystem.IsWindows() ? [$"{name}.dll"]
-            : OperatingSystem.IsMacOS() ? [$"lib{name}.v0.5.0.dylib", $"lib{name}.dylib"]
-            : [$"lib{name}.v0.5.0.so", $"lib{name}.so"];
-        foreach (var c in candidates)
-        {
-            var path = Path.Combine(directory, c);
-            if (File.Exists(path)) return path;
-        }
-        throw new LlamaException($"No {string.Join(" or ", candidates)} in {directory}. Point {LibraryDirectoryVariable} at a llama.cpp v0.5.0 build (see scripts/build-llama-cuda.sh).");
-    }
+    private static string FindLibrary(string directory, string name) =>
+        TryFindLibrary(directory, name)
+        ?? throw new LlamaException($"No {string.Join(" or ", Candidates(name))} in {directory}. Point {LibraryDirectoryVariable} at a llama.cpp v0.5.0 build (see scripts/build-llama-cuda.sh).");
+
+    private static string? TryFindLibrary(string directory, string name) =>
+        Candidates(name).Select(c => Path.Combine(directory, c)).FirstOrDefault(File.Exists);
+
+    // npm natives carry the release in the file name (libllama.v0.5.0.so); cmake builds use the plain name.
+    private static string[] Candidates(string name) => OperatingSystem.IsWindows() ? [$"{name}.dll"]
+        : OperatingSystem.IsMacOS() ? [$"lib{name}.v0.5.0.dylib", $"lib{name}.dylib"]
+        : [$"lib{name}.v0.5.0.so", $"lib{name}.so"];
 
     // A library of another release lacks or renames symbols we bind; say so up front instead of failing mid-run.
     private static void CheckExports()
@@ -159,12 +160,18 @@ public static class LlamaRuntime
 
         if (!NativeLibrary.TryGetExport(_ggml, "ggml_backend_load_all_from_path", out _))
             throw new LlamaException("The libggml loaded does not export ggml_backend_load_all_from_path: it is not from llama.cpp v0.5.0.");
+        foreach (var symbol in (string[])["ggml_get_type_traits", "ggml_quantize_chunk"])
+        {
+            if (!NativeLibrary.TryGetExport(_ggmlBase, symbol, out _))
+                throw new LlamaException($"Neither libggml-base nor libggml exports {symbol}: the ggml loaded is not from llama.cpp v0.5.0.");
+        }
     }
 
     private static nint Resolve(string libraryName, Assembly assembly, DllImportSearchPath? searchPath) => libraryName switch
     {
         NativeMethods.LlamaLibrary => _llama,
         NativeMethods.GgmlLibrary => _ggml,
+        NativeMethods.GgmlBaseLibrary => _ggmlBase,
         _ => nint.Zero,
     };
 

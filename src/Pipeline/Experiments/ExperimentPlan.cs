@@ -71,7 +71,7 @@ public static class ExperimentPlanner
 
     /// <summary>Where an ExPO generator's model is cached: models/ beside the store, named by its parents' hashes, α and type.</summary>
     public static string ExpoModelPath(Experiment experiment, ExpoSource expo, Func<string, string> hash) =>
-        Path.Combine(experiment.ModelCacheFolder, ExpoMerge.CacheKey(hash(expo.SftPath), hash(expo.AlignedPath), expo.Alpha, expo.Type) + ".gguf");
+        Path.Combine(experiment.ModelCacheFolder, "expo-" + ExpoMerge.CacheKey(hash(expo.SftPath), hash(expo.AlignedPath), expo.Alpha, ExpoMerge.ResolveType(expo.AlignedPath, expo.Type)) + ".gguf");
 
     /// <summary>The name an imported set is reported under: its dataset, or its file's name.</summary>
     public static string DatasetOf(ImportSource import) => import.Dataset ?? Path.GetFileName(import.Path);

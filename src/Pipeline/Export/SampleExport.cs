@@ -22,6 +22,17 @@ public static class SampleExport
     public static long Write(RunStore store, IEnumerable<RunInfo> runs, TextWriter writer, IReadOnlyList<IExportColumns>? columns = null)
     {
         var count = 0L;
+        foreach (var line in Lines(store, runs, columns))
+        {
+            writer.WriteLine(System.Text.Encoding.UTF8.GetString(line.Span));
+            count++;
+        }
+        return count;
+    }
+
+    /// <summary>Each sample's line as UTF-8 JSON, without the newline; a line's memory is reused for the next one.</summary>
+    public static IEnumerable<ReadOnlyMemory<byte>> Lines(RunStore store, IEnumerable<RunInfo> runs, IReadOnlyList<IExportColumns>? columns = null)
+    {
         var buffer = new MemoryStream();
         columns ??= [];
         var names = columns.SelectMany(c => c.Names).ToHashSet();
@@ -39,10 +50,8 @@ public static class SampleExport
                         s.Milliseconds, s.Label, p.Fields).WriteTo(json, j => { foreach (var c in columns) c.Write(p, s, j); }, names);
                 }
 
-                writer.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
-                count++;
+                yield return buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
             }
         }
-        return count;
     }
 }

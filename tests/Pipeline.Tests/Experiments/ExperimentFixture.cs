@@ -5,7 +5,7 @@ using BestOfN.Pipeline.Experiments;
 namespace BestOfN.Pipeline.Tests.Experiments;
 
 /// <summary>
-/// One experiment run once for the tests of its collection: 2 tiny generators, 1 GSM8K dataset of 5 problems written here,
+/// One experiment run once for the tests of its collection: 2 tiny generators (the second an ExPO extrapolation of two tiny models), 1 GSM8K dataset of 5 problems written here,
 /// 2 RLHFlow-shaped reward models (PRM and ORM protocols), and 1 imported RLHFlow set with shipped labels, all from one call.
 /// </summary>
 public sealed class ExperimentFixture
@@ -49,6 +49,22 @@ public sealed class ExperimentFixture
         [10, 10, 10, 3],
     ];
 
+    /// <summary>Copies the experiment's files and its cached models into a fresh folder, as a user copying the folder would.</summary>
+    public string CopyTo(string prefix)
+    {
+        var copy = Directory.CreateTempSubdirectory(prefix).FullName;
+        foreach (var file in Directory.GetFiles(Folder).Where(f => !f.EndsWith("-shm", StringComparison.Ordinal)))
+            File.Copy(file, Path.Combine(copy, Path.GetFileName(file)));
+        var models = Path.Combine(Folder, "models");
+        if (Directory.Exists(models))
+        {
+            Directory.CreateDirectory(Path.Combine(copy, "models"));
+            foreach (var file in Directory.GetFiles(models)) File.Copy(file, Path.Combine(copy, "models", Path.GetFileName(file)));
+        }
+
+        return copy;
+    }
+
     public static string Question(int i) => $"Sam has {i} apples and buys {i + 2} more. How many apples does he have?";
 
     /// <summary>Writes exp.yaml into <paramref name="folder"/>: data files by relative path, models by absolute path.</summary>
@@ -60,7 +76,7 @@ public sealed class ExperimentFixture
           gsm8k: {"{"} spec: "gsm8k:gsm8k.jsonl" {"}"}
         generators:
           tiny-a: {"{"} model: "{GeneratorA}", prompt: raw, n: 4, temperature: 0.7, max_tokens: 8, parallel: 4, threads: 1, generator_family: mistral {"}"}
-          tiny-b: {"{"} model: "{GeneratorB}", prompt: raw, n: 4, temperature: {temperatureB}, max_tokens: 8, parallel: 4, threads: 1, generator_family: deepseek {"}"}
+          tiny-b: {"{"} expo: {"{"} sft: "{GeneratorA}", aligned: "{GeneratorB}", alpha: 0.3 {"}"}, prompt: raw, n: 4, temperature: {temperatureB}, max_tokens: 8, parallel: 4, threads: 1, generator_family: deepseek {"}"}
           published: {"{"} import: {"{"} format: rlhflow, path: published.jsonl, dataset: gsm8k, style: mistral {"}"} {"}"}
         reward_models:
           prm: {"{"} model: "{RewardModel}", protocol: rlhflow-prm, batch: 4, ctx_size: 4096, max_tokens: 1024, threads: 1, flash_attn: off, trained_on: mistral {"}"}

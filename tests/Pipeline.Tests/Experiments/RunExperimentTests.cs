@@ -16,6 +16,7 @@ public class RunExperimentTests(ExperimentFixture fixture)
         Assert.False(result.Interrupted);
         Assert.Equal(
         [
+            "build tiny-b (expo)",
             "import published (gsm8k)",
             "sample tiny-a × gsm8k", "sample tiny-b × gsm8k",
             "score published × gsm8k with orm", "score published × gsm8k with prm",
@@ -42,16 +43,14 @@ public class RunExperimentTests(ExperimentFixture fixture)
         var again = RunExperiment.Run(new ExperimentRequest(fixture.ExperimentFile));
 
         Assert.Empty(Ran(again));
-        Assert.Equal(9, again.Outcomes.Count);
+        Assert.Equal(10, again.Outcomes.Count);
         Assert.All(again.Plan, s => Assert.True(s.Done, s.Label));
     }
 
     [Fact]
     public void Changing_one_generators_temperature_reruns_only_that_generator()
     {
-        var copy = Directory.CreateTempSubdirectory("bestofn-experiment-edit").FullName;
-        foreach (var file in Directory.GetFiles(fixture.Folder).Where(f => !f.EndsWith("-shm", StringComparison.Ordinal)))
-            File.Copy(file, Path.Combine(copy, Path.GetFileName(file)));
+        var copy = fixture.CopyTo("bestofn-experiment-edit");
         fixture.WriteExperiment(copy, temperatureB: 0.3);
 
         var dryRun = RunExperiment.Run(new ExperimentRequest(Path.Combine(copy, "exp.yaml")) { DryRun = true });
@@ -69,9 +68,7 @@ public class RunExperimentTests(ExperimentFixture fixture)
     [Fact]
     public void Growing_n_draws_and_scores_only_the_missing_samples_of_the_same_run()
     {
-        var copy = Directory.CreateTempSubdirectory("bestofn-experiment-grow").FullName;
-        foreach (var file in Directory.GetFiles(fixture.Folder).Where(f => !f.EndsWith("-shm", StringComparison.Ordinal)))
-            File.Copy(file, Path.Combine(copy, Path.GetFileName(file)));
+        var copy = fixture.CopyTo("bestofn-experiment-grow");
         var experiment = Path.Combine(copy, "exp.yaml");
         File.WriteAllText(experiment, File.ReadAllText(experiment).Replace("prompt: raw, n: 4, temperature: 0.7", "prompt: raw, n: 6, temperature: 0.7", StringComparison.Ordinal));
 
@@ -93,7 +90,7 @@ public class RunExperimentTests(ExperimentFixture fixture)
 
         var plan = RunExperiment.Run(new ExperimentRequest(Path.Combine(folder, "exp.yaml")) { DryRun = true });
 
-        Assert.Equal(9, plan.Plan.Count);
+        Assert.Equal(10, plan.Plan.Count);
         Assert.All(plan.Plan, s => Assert.False(s.Done));
         var sample = plan.Plan.Single(s => s.Label == "sample tiny-a × gsm8k");
         Assert.Equal((20L, 20L * 8), (sample.MissingItems, sample.EstimatedTokens));
