@@ -101,7 +101,7 @@ public static class SamplingJob
         var tooLong = prompts.Where(p => p.Tokens.Length + options.MaxTokens > trained).ToList();
         if (tooLong.Count == 0) return prompts;
         var first = tooLong[0];
-        var others = tooLong.Count == 1 ? "" : $" ({tooLong.Count - 1} more: {string.Join(", ", tooLong.Skip(1).Take(5).Select(p => $"{p.ProblemId} {p.Tokens.Length}"))}{(tooLong.Count > 6 ? ", …" : "")})";
+        var others = tooLong.Count == 1 ? "" : $" ({tooLong.Count - 1} more: {string.Join(", ", tooLong.Skip(1).Take(5).Select(p => $"{p.ProblemId} with {p.Tokens.Length}"))}{(tooLong.Count > 6 ? ", …" : "")})";
         throw new ArgumentException(
             $"Problem {first.ProblemId}: its prompt of {first.Tokens.Length} tokens + --max-tokens {options.MaxTokens} = {first.Tokens.Length + options.MaxTokens} tokens, " +
             $"more than the {trained} the model was trained on{others}; lower --max-tokens or leave {(tooLong.Count == 1 ? "it" : "them")} out (--problems). Nothing was sampled.");
