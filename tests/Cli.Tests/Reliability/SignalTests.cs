@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Microsoft.Data.Sqlite;
@@ -18,90 +17,23 @@ namespace BestOfN.Cli.Tests.Reliability;
 public class SignalTests
 {
     private const int Problems = 4, N = 4, Parallel = 2;
-    private const int SigInt = 2, SigTerm = 15;
 
     private static string[] SampleArgs(string store, string data) =>
         ["sample", "--model", CliRunner.TinyModel, "--dataset", $"gsm8k:{data}", "--n", N.ToString(CultureInfo.InvariantCulture),
          "--parallel", Parallel.ToString(CultureInfo.InvariantCulture), "--max-tokens", "48", "--temperature", "1.0", "--store", store,
          "--prompt", "Raw", "--seed", "5", "--threads", "2"];
 
-    /// <summary>A running child with its output read as it comes, so it never blocks on a full pipe.</summary>
-    private sealed class Child : IDisposable
-    {
-        private readonly Process _process;
-        private readonly StringBuilder _output = new(), _error = new();
-
-        public Child(string[] args)
-        {
-            var psi = new ProcessStartInfo("env") { RedirectStandardOutput = true, RedirectStandardError = true };
-            psi.ArgumentList.Add("--default-signal=INT,TERM");
-            psi.ArgumentList.Add("dotnet");
-            psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "bestofn.dll"));
-            foreach (var a in args) psi.ArgumentList.Add(a);
-            _process = new Process { StartInfo = psi };
-            _process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (_output) _output.AppendLine(e.Data); };
-            _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (_error) _error.AppendLine(e.Data); };
-            _process.Start();
-            _process.BeginOutputReadLine();
-            _process.BeginErrorReadLine();
-        }
-
-        public int Id => _process.Id; // env execs dotnet: the same process
-
-        public bool HasExited => _process.HasExited;
-
-        public string Output { get { lock (_output) return _output.ToString(); } }
-
-        public string Error { get { lock (_error) return _error.ToString(); } }
-
-        public void Signal(string name)
-        {
-            using var kill = Process.Start("kill", ["-" + name, Id.ToString(CultureInfo.InvariantCulture)])!;
-            kill.WaitForExit();
-            Assert.True(kill.ExitCode == 0, $"kill -{name} {Id} failed");
-        }
-
-        /// <summary>Waits for the exit (generously: a loaded machine is slow, and a hang is what this catches) and for the last output.</summary>
-        public int WaitForExit()
-        {
-            if (!_process.WaitForExit(TimeSpan.FromMinutes(3)))
-            {
-                _process.Kill(entireProcessTree: true);
-                Assert.Fail($"bestofn did not stop within 3 minutes of the signal.\n{Error}");
-            }
-            _process.WaitForExit(); // drains the asynchronous output readers
-            return _process.ExitCode;
-        }
-
-        /// <summary>A signal's bit in one of /proc/PID/status's masks (SigIgn, SigCgt).</summary>
-        public bool InMask(string mask, int signal)
-        {
-            var line = File.ReadLines($"/proc/{Id}/status").Single(l => l.StartsWith(mask + ":", StringComparison.Ordinal));
-            return (ulong.Parse(line[(mask.Length + 1)..].Trim(), NumberStyles.HexNumber, CultureInfo.InvariantCulture) & (1UL << (signal - 1))) != 0;
-        }
-
-        public void Dispose()
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                _process.WaitForExit();
-            }
-            _process.Dispose();
-        }
-    }
-
     /// <summary>Starts the sample run, waits until it has stored a wave, and freezes it there with SIGSTOP.</summary>
-    private static Child StartAndFreezeAfterFirstWave(string store, string data)
+    private static RunningChild StartAndFreezeAfterFirstWave(string store, string data)
     {
-        var child = new Child(SampleArgs(store, data));
+        var child = new RunningChild(SampleArgs(store, data));
         var deadline = DateTime.UtcNow.AddMinutes(3);
         while (ChildRuns.CountOrZero(store) < Parallel && !child.HasExited && DateTime.UtcNow < deadline) Thread.Sleep(10);
-        child.Signal("STOP");
+        child.Signal(RunningChild.SigStop);
         Assert.False(child.HasExited, $"the run ended before it could be signalled; make it longer.\n{child.Error}");
         Assert.True(ChildRuns.CountOrZero(store) >= Parallel, $"no wave was stored within 3 minutes.\n{child.Error}");
-        Assert.False(child.InMask("SigIgn", SigInt), "bestofn ignores SIGINT (inherited); env --default-signal should have reset it");
-        Assert.True(child.InMask("SigCgt", SigInt) && child.InMask("SigCgt", SigTerm), "bestofn does not catch SIGINT and SIGTERM");
+        Assert.False(child.InMask("SigIgn", RunningChild.SigInt), "bestofn ignores SIGINT (inherited); env --default-signal should have reset it");
+        Assert.True(child.InMask("SigCgt", RunningChild.SigInt) && child.InMask("SigCgt", RunningChild.SigTerm), "bestofn does not catch SIGINT and SIGTERM");
         return child;
     }
 
@@ -174,8 +106,8 @@ public class SignalTests
         string output, error;
         using (var child = StartAndFreezeAfterFirstWave(store, data))
         {
-            child.Signal(signal);
-            child.Signal("CONT");
+            child.Signal(signal == "INT" ? RunningChild.SigInt : RunningChild.SigTerm);
+            child.Signal(RunningChild.SigCont);
             exitCode = child.WaitForExit();
             (output, error) = (child.Output, child.Error);
         }
@@ -223,14 +155,14 @@ public class SignalTests
         string output, error;
         using (var child = StartAndFreezeAfterFirstWave(store, data))
         {
-            child.Signal("INT");
-            child.Signal("TERM");
-            child.Signal("CONT");
+            child.Signal(RunningChild.SigInt);
+            child.Signal(RunningChild.SigTerm);
+            child.Signal(RunningChild.SigCont);
             exitCode = child.WaitForExit();
             (output, error) = (child.Output, child.Error);
         }
 
-        Assert.True(exitCode is 128 + SigInt or 128 + SigTerm, $"exit {exitCode}\n{output}\n{error}");
+        Assert.True(exitCode is 128 + RunningChild.SigInt or 128 + RunningChild.SigTerm, $"exit {exitCode}\n{output}\n{error}");
         Assert.True(!output.Contains("interrupted:", StringComparison.Ordinal), $"the first signal's clean stop finished: the second did not end the process\n{output}");
         Assert.Contains("stopping:", error); // the first signal was handled
         Assert.DoesNotContain("   at ", error);
