@@ -127,7 +127,9 @@ public sealed class BatchedSampler : IDisposable
         var batchSize = Math.Max(_parallel, Math.Min(prompt.Tokens.Length, 2048));
         if (_context is { } current && current.ContextSizePerSequence >= needed && current.ContextSizePerSequence <= 2 * cellsPerSequence
             && _batch.Capacity >= batchSize)
+        {
             return current;
+        }
 
         _context?.Dispose();
         _context = null;
