@@ -18,6 +18,8 @@ public static class OutputFiles
     }
 
     /// <summary>Writes the file through a temporary file beside it, renamed over it once <paramref name="write"/> has finished.</summary>
+    /// <exception cref="DirectoryNotFoundException">The file's folder does not exist.</exception>
+    /// <exception cref="IOException">The disk is full (the file is left as it was), or another write failure.</exception>
     public static T Write<T>(string path, Func<StreamWriter, T> write) => WriteThroughTemporary(path, temporary =>
     {
         using var writer = new StreamWriter(temporary);
@@ -34,18 +36,35 @@ public static class OutputFiles
     private static T WriteThroughTemporary<T>(string path, Func<string, T> write)
     {
         var full = Path.GetFullPath(path);
-        var temporary = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Environment.ProcessId}.tmp");
+        var folder = Path.GetDirectoryName(full)!;
+        if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"Cannot write {full}: the folder {folder} does not exist. Create it, or give a file in an existing folder.");
+        var temporary = Path.Combine(folder, $".{Path.GetFileName(full)}.{Environment.ProcessId}.tmp");
         try
         {
             var result = write(temporary);
             File.Move(temporary, full, overwrite: true);
             return result;
         }
+        catch (IOException e) when (IsDiskFull(e))
+        {
+            throw new IOException($"The disk holding {full} is full. Free space there and rerun; {(File.Exists(full) ? "the file is as it was" : "nothing was written")}.", e);
+        }
         finally
         {
-            File.Delete(temporary);
+            try
+            {
+                File.Delete(temporary);
+            }
+            catch (IOException)
+            {
+                // Best effort: the failure that brought us here is the one to report.
+            }
         }
     }
+
+    /// <summary>ENOSPC or EDQUOT on Linux (.NET passes the errno as the HResult), ERROR_DISK_FULL or ERROR_HANDLE_DISK_FULL on Windows.</summary>
+    private static bool IsDiskFull(IOException e) =>
+        e.HResult is 28 or 122 or unchecked((int)0x80070070) or unchecked((int)0x80070027);
 
     /// <summary>
     /// Whether two existing paths name one file (hard links included). .NET has no inode API, but its exclusive open takes a lock on

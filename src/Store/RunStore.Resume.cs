@@ -23,18 +23,18 @@ public sealed partial class RunStore
     }
 
     /// <summary>Records the run's settings unless some are recorded already.</summary>
-    public void SaveRunSettings(string runId, string settingsJson)
+    public void SaveRunSettings(string runId, string settingsJson) => Write(() =>
     {
         EnsureSettingsTable();
         using var cmd = Command("INSERT OR IGNORE INTO run_settings(run_id, settings_json) VALUES($run, $json)", ("$run", runId), ("$json", settingsJson));
         cmd.ExecuteNonQuery();
-    }
+    });
 
     /// <summary>
     /// Writes a wave in one transaction. A sample already stored under the same index is replaced, and its reward scores are dropped
     /// with it: a wave is redrawn whole only when a smaller N had cut it short (see the sampler's waves).
     /// </summary>
-    public int SaveWave(IReadOnlyList<StoredSample> samples)
+    public int SaveWave(IReadOnlyList<StoredSample> samples) => Write(() =>
     {
         EnsureScoreTables();
         using var tx = _connection.BeginTransaction();
@@ -56,5 +56,5 @@ public sealed partial class RunStore
         }
         tx.Commit();
         return samples.Count;
-    }
+    });
 }

@@ -52,6 +52,7 @@ public static class SampleDataset
         var problems = DatasetLoader.Select(DatasetLoader.Load(request.Dataset), request.ProblemIds, request.Limit);
         using var model = LlamaModel.Load(request.ModelPath, new LlamaModelOptions { GpuLayers = request.GpuLayers });
         var renderer = new PromptRenderer(model, request.Prompt);
+        var prompts = SamplingJob.Prepare(model, problems, renderer, request.Sampler); // refuses a prompt too long for the model before the store is touched
         using var store = request.JsonlOut is null ? RunStore.Open(request.StorePath) : null;
         var modelHash = store?.ModelHash(request.ModelPath) ?? RunStore.FileSha256(request.ModelPath);
         var config = RunIdentity.SamplingConfigJson(modelHash, request.Dataset.Name, request.Prompt, request.Sampler);
@@ -61,7 +62,7 @@ public static class SampleDataset
         if (store is not null) RunSettingsGuard.Check(store, runId, request.Sampler);
         using var jsonlSink = request.JsonlOut is null ? null : new JsonlSampleSink(Path.GetFullPath(request.JsonlOut), runId);
         ISampleSink sink = jsonlSink ?? (ISampleSink)new RunStoreSink(store!, runId, problems);
-        var summary = SamplingJob.Run(model, problems, renderer, request.Sampler, sink, progress, cancellationToken);
+        var summary = SamplingJob.Run(model, problems, renderer, request.Sampler, sink, progress, cancellationToken, prompts);
         return new SampleResult(runId, store?.Path ?? jsonlSink!.Path, problems.Count, request.Sampler.N, Path.GetFileName(request.ModelPath), model.Description, summary,
             store?.SampleCount(runId));
     }

@@ -83,7 +83,7 @@ public static class SamplerBenchmark
             IgnoreEndOfGeneration = true,
             Seed = 1,
         };
-        using var s = new BatchedSampler(model, sampler, prompt.Tokens.Length);
+        using var s = new BatchedSampler(model, sampler);
         // The first pass over a fresh context pays for graph and buffer allocation, which a real run pays once per
         // run and llama-batched-bench pays in its warm-up: it is not timed.
         _ = s.Sample(prompt, Enumerable.Range(0, parallel).ToList()).Single();

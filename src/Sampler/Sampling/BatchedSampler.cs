@@ -25,39 +25,19 @@ public sealed class BatchedSampler : IDisposable
 {
     private readonly LlamaModel _model;
     private readonly SamplerOptions _options;
-    private readonly LlamaContext _context;
-    private readonly LlamaBatch _batch;
     private readonly int _parallel;
-    private readonly int _maxPromptTokens;
     private readonly float[] _promptLogits;
     private readonly ConcurrentBag<SamplerScratch> _scratch = [];
     private readonly ParallelOptions _parallelOptions;
+    private LlamaContext? _context;
+    private LlamaBatch _batch = new(1);
 
-    /// <param name="maxPromptTokens">The longest prompt this sampler will see; sizes the KV cache.</param>
-    public BatchedSampler(LlamaModel model, SamplerOptions options, int maxPromptTokens)
+    public BatchedSampler(LlamaModel model, SamplerOptions options)
     {
         options.ThrowIfInvalid();
         _model = model;
         _options = options;
         _parallel = Math.Min(options.Parallel, options.N);
-        _maxPromptTokens = Math.Max(1, maxPromptTokens);
-        // Check KV capacity before any decode: unified shares the prompt's cells among all sequences, split gives each
-        // sequence its own prompt + max_new cells.
-        var needed = options.KvUnified ? _maxPromptTokens + _parallel * options.MaxTokens : _maxPromptTokens + options.MaxTokens;
-        var contextSize = (needed * (options.KvUnified ? 1 : _parallel) + 255) / 256 * 256;
-        var batchSize = Math.Max(_parallel, Math.Min(_maxPromptTokens, 2048));
-        _context = LlamaContext.Create(model, new LlamaContextOptions
-        {
-            ContextSize = contextSize,
-            BatchSize = batchSize,
-            MicroBatchSize = 512,
-            MaxSequences = _parallel,
-            Threads = options.Threads,
-            KvUnified = options.KvUnified,
-        });
-        if (_context.ContextSizePerSequence < needed)
-            throw new LlamaException($"llama.cpp gave a KV cache of {_context.ContextSize} cells, fewer than prompt {_maxPromptTokens} + {_parallel} × {options.MaxTokens} new tokens need.");
-        _batch = new LlamaBatch(batchSize);
         _promptLogits = new float[model.VocabSize];
         _parallelOptions = new ParallelOptions { MaxDegreeOfParallelism = options.Threads > 0 ? options.Threads : Environment.ProcessorCount };
     }
@@ -68,7 +48,8 @@ public sealed class BatchedSampler : IDisposable
     /// <summary>Generated tokens decoded so far.</summary>
     public long TokensGenerated { get; private set; }
 
-    public int ContextSize => _context.ContextSize;
+    /// <summary>KV cells of the context the last problem was sampled in (0 before the first), all sequences together.</summary>
+    public int ContextSize => _context?.ContextSize ?? 0;
 
     /// <summary>How long the last problem's prompt prefill took.</summary>
     public TimeSpan LastPrefillTime { get; private set; }
@@ -80,13 +61,12 @@ public sealed class BatchedSampler : IDisposable
     public IEnumerable<Wave> Sample(PreparedPrompt prompt, IReadOnlyList<int> sampleIndices, Action<int>? onStep = null, CancellationToken cancellationToken = default)
     {
         if (prompt.Tokens.Length == 0) throw new ArgumentException($"Problem {prompt.ProblemId}: the prompt has no tokens.");
-        if (prompt.Tokens.Length > _maxPromptTokens)
-            throw new ArgumentException($"Problem {prompt.ProblemId}: prompt of {prompt.Tokens.Length} tokens exceeds the {_maxPromptTokens} this sampler was sized for.");
         if (sampleIndices.Count == 0) yield break;
 
-        _context.ClearMemory();
+        var context = ContextFor(prompt);
+        context.ClearMemory();
         var prefillClock = Stopwatch.StartNew();
-        Prefill(prompt.Tokens);
+        Prefill(context, prompt.Tokens);
         LastPrefillTime = prefillClock.Elapsed;
         var promptTokensForFirstWave = prompt.Tokens.Length;
         var sequencesWithPrompt = 1;
@@ -96,7 +76,7 @@ public sealed class BatchedSampler : IDisposable
             cancellationToken.ThrowIfCancellationRequested();
             var waveClock = Stopwatch.StartNew();
             var count = Math.Min(_parallel, sampleIndices.Count - start);
-            for (; sequencesWithPrompt < count; sequencesWithPrompt++) _context.CopySequence(0, sequencesWithPrompt);
+            for (; sequencesWithPrompt < count; sequencesWithPrompt++) context.CopySequence(0, sequencesWithPrompt);
 
             var streams = new Stream[count];
             for (var s = 0; s < count; s++)
@@ -113,7 +93,7 @@ public sealed class BatchedSampler : IDisposable
                     cancellationToken.ThrowIfCancellationRequested();
                     var live = streams.Where(s => s.Pending is not null).ToArray();
                     if (live.Length == 0) break;
-                    DecodeAndSample(live, waveClock);
+                    DecodeAndSample(context, live, waveClock);
                     onStep?.Invoke(live.Length);
                 }
             }
@@ -122,7 +102,7 @@ public sealed class BatchedSampler : IDisposable
                 foreach (var s in streams) s.Chain.Dispose();
             }
             // Drop the generated cells; the prompt's cells stay for the next wave.
-            for (var s = 0; s < count; s++) _context.RemoveTokens(s, prompt.Tokens.Length, -1);
+            for (var s = 0; s < count; s++) context.RemoveTokens(s, prompt.Tokens.Length, -1);
 
             var samples = streams.Select(s => s.ToSample(prompt.ProblemId)).ToList();
             TokensGenerated += samples.Sum(x => x.TokenCount);
@@ -131,16 +111,58 @@ public sealed class BatchedSampler : IDisposable
         }
     }
 
-    private void Prefill(LlamaToken[] tokens)
+    /// <summary>
+    /// The KV cache for one problem, sized for its own prompt (not the run's longest), and checked before any decode: unified shares
+    /// the prompt's cells among all sequences (prompt + parallel × max_new cells), split gives each sequence its own prompt + max_new.
+    /// Each sequence's share is rounded up to 256 cells, so prompts of similar length share a size; the last problem's context is
+    /// kept while it fits, its batch takes the whole prompt (up to 2048 tokens), and it is at most twice the size needed, so one long
+    /// prompt costs one large cache, for its own problem only. The size does not change a sample's bits: llama.cpp attends over the
+    /// cells in use (padded), whatever the cache holds, and the prompt is prefilled in the same chunks (all of it, or 2048 tokens at a
+    /// time) in any context kept for it (BatchedSamplerTests pins this).
+    /// </summary>
+    private LlamaContext ContextFor(PreparedPrompt prompt)
     {
-        BatchDecoder.Prefill(_context, _batch, tokens, sequence: 0, logitsForLast: true);
-        _context.CopyLogits(_batch.Count - 1, _promptLogits);
+        var needed = _options.KvUnified ? prompt.Tokens.Length + _parallel * _options.MaxTokens : prompt.Tokens.Length + _options.MaxTokens;
+        var cellsPerSequence = (needed + 255) / 256 * 256;
+        var batchSize = Math.Max(_parallel, Math.Min(prompt.Tokens.Length, 2048));
+        if (_context is { } current && current.ContextSizePerSequence >= needed && current.ContextSizePerSequence <= 2 * cellsPerSequence
+            && _batch.Capacity >= batchSize)
+        {
+            return current;
+        }
+
+        _context?.Dispose();
+        _context = null;
+        var context = LlamaContext.Create(_model, new LlamaContextOptions
+        {
+            ContextSize = cellsPerSequence * (_options.KvUnified ? 1 : _parallel),
+            BatchSize = batchSize,
+            MicroBatchSize = 512,
+            MaxSequences = _parallel,
+            Threads = _options.Threads,
+            KvUnified = _options.KvUnified,
+        });
+        if (context.ContextSizePerSequence < needed)
+        {
+            var size = context.ContextSize;
+            context.Dispose();
+            throw new LlamaException($"Problem {prompt.ProblemId}: llama.cpp gave a KV cache of {size} cells, fewer than prompt {prompt.Tokens.Length} + {_parallel} × {_options.MaxTokens} new tokens need.");
+        }
+        _context = context;
+        _batch = new LlamaBatch(batchSize);
+        return context;
+    }
+
+    private void Prefill(LlamaContext context, LlamaToken[] tokens)
+    {
+        BatchDecoder.Prefill(context, _batch, tokens, sequence: 0, logitsForLast: true);
+        context.CopyLogits(_batch.Count - 1, _promptLogits);
         PromptTokensPrefilled += tokens.Length;
     }
 
     /// <summary>Decodes the pending token of each live stream in one batch, then samples each stream's next token.</summary>
-    private void DecodeAndSample(Stream[] live, Stopwatch clock) =>
-        BatchDecoder.Decode(_context, _batch, live,
+    private void DecodeAndSample(LlamaContext context, Stream[] live, Stopwatch clock) =>
+        BatchDecoder.Decode(context, _batch, live,
             (batch, streams) =>
             {
                 foreach (var s in streams) s.Row = batch.Add(s.Pending!.Value, s.Position, s.Sequence, logits: true);
@@ -149,7 +171,7 @@ public sealed class BatchedSampler : IDisposable
             {
                 var decoded = streams.ToArray();
                 var rows = new LlamaLogitsRow[decoded.Length];
-                for (var i = 0; i < decoded.Length; i++) rows[i] = _context.LogitsRow(decoded[i].Row);
+                for (var i = 0; i < decoded.Length; i++) rows[i] = context.LogitsRow(decoded[i].Row);
                 foreach (var s in decoded) s.Position++;
                 SampleAll(decoded, (stream, index) => stream.SampleFrom(rows[index]), clock);
             });
@@ -177,7 +199,7 @@ public sealed class BatchedSampler : IDisposable
         else Parallel.For(0, streams.Length, _parallelOptions, One);
     }
 
-    public void Dispose() => _context.Dispose();
+    public void Dispose() => _context?.Dispose();
 
     private sealed class Stream(int index, int sequence, uint seed, int position, LlamaSamplerChain chain, StopStringMatcher text)
     {

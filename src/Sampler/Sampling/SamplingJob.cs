@@ -24,13 +24,15 @@ public sealed record SamplingSummary(int Problems, long SamplesDrawn, long Sampl
 /// </summary>
 public static class SamplingJob
 {
+    /// <param name="prepared">The problems' prompts from <see cref="Prepare"/>, when the caller checked them before opening its sink.</param>
     public static SamplingSummary Run(LlamaModel model, IReadOnlyList<Problem> problems, PromptRenderer renderer, SamplerOptions options,
-        ISampleSink sink, IProgress<SamplingProgress>? progress = null, CancellationToken cancellationToken = default)
+        ISampleSink sink, IProgress<SamplingProgress>? progress = null, CancellationToken cancellationToken = default,
+        IReadOnlyList<PreparedPrompt>? prepared = null)
     {
         var clock = Stopwatch.StartNew();
         options = options with { StopStrings = options.StopStrings.Concat(renderer.FormatStopStrings).Distinct().ToList() };
         options.ThrowIfInvalid();
-        var prompts = problems.Select(renderer.Prepare).ToList();
+        var prompts = prepared ?? Prepare(model, problems, renderer, options);
         var work = prompts.Select(p => (Prompt: p, Missing: ToDraw(sink.StoredIndices(p.ProblemId), options.N, options.Parallel))).ToList();
         var samplesTotal = (long)problems.Count * options.N;
         var skipped = samplesTotal - work.Sum(w => (long)w.Missing.Count);
@@ -44,7 +46,7 @@ public static class SamplingJob
         Report();
         if (todo.Count == 0) return new SamplingSummary(problems.Count, 0, skipped, 0, 0, clock.Elapsed);
 
-        using var sampler = new BatchedSampler(model, options, todo.Max(w => w.Prompt.Tokens.Length));
+        using var sampler = new BatchedSampler(model, options);
         var lastReport = clock.Elapsed;
         var interrupted = false;
         try
@@ -83,6 +85,26 @@ public static class SamplingJob
                 Report();
             }
         }
+    }
+
+    /// <summary>
+    /// Renders and tokenizes every problem's prompt, and refuses, before any work, the problems whose prompt plus --max-tokens
+    /// exceeds the context the model was trained on: positions beyond it are out of the model's range, and one such prompt
+    /// would otherwise fail, or run garbled, hours into a run. Every such problem is listed, with its numbers.
+    /// </summary>
+    /// <exception cref="ArgumentException">A prompt plus --max-tokens exceeds the model's trained context.</exception>
+    public static IReadOnlyList<PreparedPrompt> Prepare(LlamaModel model, IReadOnlyList<Problem> problems, PromptRenderer renderer, SamplerOptions options)
+    {
+        var prompts = problems.Select(renderer.Prepare).ToList();
+        var trained = model.TrainedContextLength;
+        if (trained <= 0) return prompts; // the model does not say
+        var tooLong = prompts.Where(p => p.Tokens.Length + options.MaxTokens > trained).ToList();
+        if (tooLong.Count == 0) return prompts;
+        var first = tooLong[0];
+        var others = tooLong.Count == 1 ? "" : $" ({tooLong.Count - 1} more: {string.Join(", ", tooLong.Skip(1).Take(5).Select(p => $"{p.ProblemId} with {p.Tokens.Length}"))}{(tooLong.Count > 6 ? ", …" : "")})";
+        throw new ArgumentException(
+            $"Problem {first.ProblemId}: its prompt of {first.Tokens.Length} tokens + --max-tokens {options.MaxTokens} = {first.Tokens.Length + options.MaxTokens} tokens, " +
+            $"more than the {trained} the model was trained on{others}; lower --max-tokens or leave {(tooLong.Count == 1 ? "it" : "them")} out (--problems). Nothing was sampled.");
     }
 
     /// <summary>The indices to draw: every wave [wP, min((w+1)P, n)) that is not wholly stored, drawn whole.</summary>

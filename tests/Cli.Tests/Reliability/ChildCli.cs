@@ -15,9 +15,11 @@ internal static class ChildCli
     }
 
     /// <summary>The one line a failure prints: exactly one "error: " line, no stack trace.</summary>
-    public static string OnlyErrorLine(CliRunner.Result result)
+    /// <param name="progress">The start of the progress lines a long command prints before it fails, left out.</param>
+    public static string OnlyErrorLine(CliRunner.Result result, string? progress = null)
     {
-        var lines = result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var lines = result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Where(l => progress is null || !l.StartsWith(progress, StringComparison.Ordinal)).ToArray();
         Assert.True(lines.Length == 1, $"expected one error line, got {lines.Length}:\n{result.Error}");
         Assert.StartsWith("error: ", lines[0]);
         return lines[0];

@@ -1,6 +1,8 @@
+using BestOfN.TestSupport.Reliability;
+
 namespace BestOfN.Cli.Tests.Reliability;
 
-/// <summary>No command writes over a file it reads, and an output file appears whole or not at all.</summary>
+/// <summary>No command writes over a file it reads, and an output file appears whole or not at all; each command runs as a real child process.</summary>
 public class OutputSafetyTests
 {
     private static (string Db, string Dir) ImportedStore()
@@ -18,14 +20,14 @@ public class OutputSafetyTests
         var (db, dir) = ImportedStore();
         var size = new FileInfo(db).Length;
 
-        var export = CliRunner.Run("export", "--store", db, "--out", db);
-        var report = CliRunner.Run("report", "--store", db, "--json", Path.Combine(dir, ".", "runs.db"));
+        var export = ChildCli.Run("export", "--store", db, "--out", db);
+        var report = ChildCli.Run("report", "--store", db, "--json", Path.Combine(dir, ".", "runs.db"));
 
         Assert.Equal((2, 2), (export.ExitCode, report.ExitCode));
-        Assert.Contains("is a file this command reads", export.Error);
-        Assert.Contains("--json", report.Error);
+        Assert.Contains("is a file this command reads", ChildCli.OnlyErrorLine(export));
+        Assert.Contains("--json", ChildCli.OnlyErrorLine(report));
         Assert.Equal(size, new FileInfo(db).Length);
-        Assert.Equal(0, CliRunner.Run("report", "--store", db).ExitCode); // still a readable store
+        Assert.Equal(0, ChildCli.Run("report", "--store", db).ExitCode); // still a readable store
     }
 
     [Fact]
@@ -37,9 +39,10 @@ public class OutputSafetyTests
         var link = Path.Combine(dir, "link.jsonl");
         File.CreateSymbolicLink(link, input);
 
-        var r = CliRunner.Run("grade", "--input", input, "--output", link);
+        var r = ChildCli.Run("grade", "--input", input, "--output", link);
 
         Assert.Equal(2, r.ExitCode);
+        Assert.Contains("is a file this command reads", ChildCli.OnlyErrorLine(r));
         Assert.Equal("{\"pred\": \"1/2\", \"gold\": \"0.5\"}\n", File.ReadAllText(input));
     }
 
@@ -50,7 +53,7 @@ public class OutputSafetyTests
         var out1 = Path.Combine(dir, "samples.jsonl");
         File.WriteAllText(out1, "old");
 
-        Assert.Equal(0, CliRunner.Run("export", "--store", db, "--out", out1).ExitCode);
+        Assert.Equal(0, ChildCli.Run("export", "--store", db, "--out", out1).ExitCode);
 
         Assert.Equal(6, File.ReadAllLines(out1).Length); // 2 problems × 3 answers
         Assert.Equal(["runs.db", "samples.jsonl", "set.jsonl"], Directory.GetFiles(dir).Select(Path.GetFileName).Where(f => !f!.StartsWith("runs.db-", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
@@ -64,10 +67,64 @@ public class OutputSafetyTests
         using (var ln = System.Diagnostics.Process.Start("ln", [db, link])) ln.WaitForExit();
         var size = new FileInfo(db).Length;
 
-        var r = CliRunner.Run("export", "--store", db, "--out", link);
+        var r = ChildCli.Run("export", "--store", db, "--out", link);
 
         Assert.Equal(2, r.ExitCode);
-        Assert.Contains("is a file this command reads", r.Error);
+        Assert.Contains("is a file this command reads", ChildCli.OnlyErrorLine(r));
         Assert.Equal(size, new FileInfo(db).Length);
+    }
+
+    [TmpfsFact]
+    public void A_full_disk_during_export_is_one_line_and_leaves_the_old_file_as_it_was_with_no_temporary_file()
+    {
+        var dir = CliRunner.TempDir();
+        var db = Path.Combine(dir, "runs.db");
+        var set = Path.Combine(dir, "big.jsonl");
+        var answer = new string('7', 2000);
+        File.WriteAllLines(set, Enumerable.Range(0, 200).Select(i => $$"""{"prompt": "What is {{i}} + 7?", "answers": ["{{answer}}", "{{answer}}"], "label": [1, 0]}"""));
+        Assert.Equal(0, CliRunner.Run("import", "--format", "rlhflow", set, "--store", db).ExitCode); // about 800 KB to export
+        using var disk = new SmallTmpfs(256);
+        var out1 = Path.Combine(disk.Path, "samples.jsonl");
+        File.WriteAllText(out1, "old");
+
+        var r = ChildCli.Run("export", "--store", db, "--out", out1);
+
+        Assert.Equal(1, r.ExitCode);
+        Assert.Equal($"error: The disk holding {out1} is full. Free space there and rerun; the file is as it was.", ChildCli.OnlyErrorLine(r));
+        Assert.Equal("old", File.ReadAllText(out1));
+        Assert.Equal(["samples.jsonl"], Directory.GetFiles(disk.Path).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void Grade_into_a_missing_folder_is_one_line_naming_the_folder()
+    {
+        var dir = CliRunner.TempDir();
+        var input = Path.Combine(dir, "pairs.jsonl");
+        File.WriteAllText(input, "{\"pred\": \"1/2\", \"gold\": \"0.5\"}\n");
+        var output = Path.Combine(dir, "missing", "graded.jsonl");
+
+        var r = ChildCli.Run("grade", "--input", input, "--output", output);
+
+        Assert.Equal(2, r.ExitCode);
+        Assert.Equal($"error: Cannot write {output}: the folder {Path.Combine(dir, "missing")} does not exist. Create it, or give a file in an existing folder.",
+            ChildCli.OnlyErrorLine(r));
+        Assert.False(Directory.Exists(Path.Combine(dir, "missing")));
+    }
+
+    [Fact]
+    public void Verbose_adds_the_stack_trace_after_the_one_line()
+    {
+        var dir = CliRunner.TempDir();
+        var input = Path.Combine(dir, "pairs.jsonl");
+        File.WriteAllText(input, "{\"pred\": \"1/2\", \"gold\": \"0.5\"}\n");
+        string[] args = ["grade", "--input", input, "--output", Path.Combine(dir, "missing", "graded.jsonl")];
+
+        var plain = ChildCli.Run(args);
+        var verbose = ChildCli.Run([.. args, "--verbose"]);
+
+        Assert.Equal((2, 2), (plain.ExitCode, verbose.ExitCode));
+        Assert.StartsWith(ChildCli.OnlyErrorLine(plain) + "\n", verbose.Error.ReplaceLineEndings("\n"));
+        Assert.Contains("System.IO.DirectoryNotFoundException", verbose.Error);
+        Assert.Contains("   at BestOfN.Pipeline.OutputFiles.Write", verbose.Error);
     }
 }

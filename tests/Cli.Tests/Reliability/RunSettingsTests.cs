@@ -15,13 +15,13 @@ public class RunSettingsTests
         var data = CliRunner.Gsm8kFile(2);
         Assert.Equal(0, CliRunner.Run(Args(store, data, 2, 2)).ExitCode);
 
-        var parallel = CliRunner.Run(Args(store, data, 4, 1));
-        var threads = CliRunner.Run([.. Args(store, data, 4, 2)[..^2], "--threads", "1"]);
+        var parallel = ChildCli.Run(Args(store, data, 4, 1));
+        var threads = ChildCli.Run([.. Args(store, data, 4, 2)[..^2], "--threads", "1"]);
 
         Assert.Equal((2, 2), (parallel.ExitCode, threads.ExitCode));
-        Assert.Contains("parallel 2 (now 1)", parallel.Error);
+        Assert.Contains("parallel 2 (now 1)", ChildCli.OnlyErrorLine(parallel));
         Assert.Contains("--parallel 2 --threads 2", parallel.Error);
-        Assert.Contains("threads 2 (now 1)", threads.Error);
+        Assert.Contains("threads 2 (now 1)", ChildCli.OnlyErrorLine(threads));
         Assert.Equal(4, ChildRuns.Texts(store).Count); // nothing was added
         Assert.Equal(0, CliRunner.Run([.. Args(store, data, 4, 1), "--run", "other-run"]).ExitCode); // a new --run may differ
     }
@@ -35,38 +35,52 @@ public class RunSettingsTests
         var fresh = Path.Combine(dir, "fresh.db");
 
         Assert.Equal(0, CliRunner.Run(Args(grown, data, 5, 4)).ExitCode); // waves {0-3} and {4}, the second cut short by N
-        var extended = CliRunner.Run(Args(grown, data, 8, 4));
+        var extended = ChildCli.Run(Args(grown, data, 8, 4));
         Assert.Equal(0, CliRunner.Run(Args(fresh, data, 8, 4)).ExitCode); // waves {0-3} and {4-7}
 
         Assert.Contains("12 samples drawn, 12 already stored", extended.Output); // per problem: wave {4-7} drawn whole, {0-3} kept
         Assert.Equal(ChildRuns.Texts(fresh), ChildRuns.Texts(grown));
     }
 
+    /// <summary>The first process is frozen (SIGSTOP) between two waves while the second tries, so it is surely still running.</summary>
     [Fact]
-    public void A_second_process_sampling_the_same_run_is_refused_while_the_first_runs()
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public void A_second_process_sampling_the_same_run_is_refused_while_the_first_runs_and_adds_nothing()
     {
         var dir = CliRunner.TempDir();
         var store = Path.Combine(dir, "runs.db");
-        var data = CliRunner.Gsm8kFile(6);
-        string[] args = ["sample", "--model", CliRunner.TinyModel, "--dataset", $"gsm8k:{data}", "--n", "4", "--parallel", "2", "--max-tokens", "200",
+        var data = CliRunner.Gsm8kFile(4);
+        string[] args = ["sample", "--model", CliRunner.TinyModel, "--dataset", $"gsm8k:{data}", "--n", "4", "--parallel", "2", "--max-tokens", "48",
             "--temperature", "1.0", "--store", store, "--prompt", "Raw", "--threads", "2"];
-        using var first = CliRunner.Start(args);
-        try
+        CliRunner.Result second;
+        int firstExit;
+        string firstOutput;
+        using (var first = new RunningChild(args))
         {
-            var deadline = DateTime.UtcNow.AddSeconds(60);
+            var deadline = DateTime.UtcNow.AddMinutes(3);
             while (ChildRuns.CountOrZero(store) < 2 && !first.HasExited && DateTime.UtcNow < deadline) Thread.Sleep(10);
-            Assert.False(first.HasExited, "the first run finished too early; make it longer");
-
-            var second = CliRunner.Run(args);
-
-            Assert.Equal(2, second.ExitCode);
-            Assert.Contains("is being sampled by another process", second.Error);
+            first.Signal(RunningChild.SigStop);
+            Assert.False(first.HasExited, $"the first run finished too early; make it longer.\n{first.Error}");
+            try
+            {
+                second = ChildCli.Run(args);
+            }
+            finally
+            {
+                first.Signal(RunningChild.SigCont);
+            }
+            firstExit = first.WaitForExit();
+            firstOutput = first.Output;
         }
-        finally
-        {
-            first.Kill(entireProcessTree: true);
-            first.WaitForExit();
-        }
+
+        Assert.Equal(2, second.ExitCode);
+        var line = ChildCli.OnlyErrorLine(second);
+        Assert.Matches($@"^error: Run run-[0-9a-f]+ in {System.Text.RegularExpressions.Regex.Escape(store)} is being sampled by another process right now \(it holds .+\.lock\); wait for it to finish, then rerun to resume\.$", line);
+        Assert.Equal(0, firstExit);
+        Assert.Contains("16 samples drawn, 0 already stored", firstOutput); // the first drew every sample itself
+        var texts = ChildRuns.Texts(store);
+        Assert.Equal(16, texts.Count);
+        Assert.Equal(16, texts.Select(t => t[..t.IndexOf(':', StringComparison.Ordinal)]).Distinct().Count());
     }
 
     [Fact]
@@ -76,10 +90,10 @@ public class RunSettingsTests
         var notes = Path.Combine(dir, "notes.txt");
         File.WriteAllText(notes, "my notes, no newline at the end");
 
-        var r = CliRunner.Run(["sample", "--model", CliRunner.TinyModel, "--dataset", $"gsm8k:{CliRunner.Gsm8kFile(1)}", "--n", "1", "--out", notes, "--prompt", "Raw"]);
+        var r = ChildCli.Run(["sample", "--model", CliRunner.TinyModel, "--dataset", $"gsm8k:{CliRunner.Gsm8kFile(1)}", "--n", "1", "--out", notes, "--prompt", "Raw"]);
 
         Assert.Equal(2, r.ExitCode);
-        Assert.Contains($"{notes}:1:", r.Error);
+        Assert.Contains($"{notes}:1:", ChildCli.OnlyErrorLine(r));
         Assert.Equal("my notes, no newline at the end", File.ReadAllText(notes));
     }
 }

@@ -145,4 +145,53 @@ public class StoreFailureTests
         Assert.True(rerun.ExitCode == 0, rerun.Error);
         Assert.Contains($"{2 * (200 - kept)} samples imported, {2 * kept} already stored", rerun.Output);
     }
+
+    /// <summary>Fills a file system to the last byte, then frees <paramref name="kibibytes"/> of it.</summary>
+    private static void FillLeaving(string folder, int kibibytes)
+    {
+        var filler = Path.Combine(folder, "filler");
+        using (var stream = new FileStream(filler, FileMode.Create, FileAccess.Write, FileShare.None, 1))
+        {
+            var block = new byte[4096];
+            try
+            {
+                while (true)
+                {
+                    stream.Write(block);
+                    stream.Flush();
+                }
+            }
+            catch (IOException)
+            {
+                // ENOSPC: full
+            }
+            stream.SetLength(Math.Max(0, stream.Position - kibibytes * 1024L));
+        }
+    }
+
+    [TmpfsFact]
+    public void A_full_disk_during_sample_is_one_line_naming_the_store_and_a_rerun_with_room_completes_without_duplicates()
+    {
+        using var disk = new SmallTmpfs(2048);
+        var db = Path.Combine(disk.Path, "runs.db");
+        var data = CliRunner.Gsm8kFile(6);
+        string[] Args(int n) => ["sample", "--model", CliRunner.TinyModel, "--dataset", $"gsm8k:{data}", "--n", n.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--parallel", "2", "--max-tokens", "48", "--temperature", "1.0", "--store", db, "--prompt", "Raw", "--threads", "2"];
+        Assert.Equal(0, CliRunner.Run(Args(2)).ExitCode); // the store, its problems and a first wave each
+        FillLeaving(disk.Path, 64); // room for SQLite's -shm and a few waves' pages in the -wal, not for 18 more waves
+
+        var full = ChildCli.Run(Args(8));
+
+        Assert.Equal(1, full.ExitCode);
+        Assert.Equal($"error: The disk holding {db} is full. Free space there and rerun: what is stored is kept and the rerun resumes.", ChildCli.OnlyErrorLine(full, "sampling "));
+        Assert.Equal(1, ChildCli.Count(db, "SELECT COUNT(*) FROM pragma_integrity_check WHERE integrity_check = 'ok'"));
+        var kept = ChildCli.Count(db, "SELECT COUNT(*) FROM samples");
+        Assert.InRange(kept, 12, 6 * 8 - 2);
+
+        File.Delete(Path.Combine(disk.Path, "filler"));
+        var rerun = ChildCli.Run(Args(8));
+        Assert.True(rerun.ExitCode == 0, rerun.Error);
+        Assert.Contains($"{6 * 8 - kept} samples drawn, {kept} already stored", rerun.Output);
+        Assert.Equal((48L, 48L), (ChildCli.Count(db, "SELECT COUNT(*) FROM samples"), ChildCli.Count(db, "SELECT COUNT(DISTINCT problem_id || '#' || sample_index) FROM samples")));
+    }
 }

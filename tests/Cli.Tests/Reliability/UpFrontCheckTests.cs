@@ -83,6 +83,28 @@ public class UpFrontCheckTests
     }
 
     [Fact]
+    public void A_prompt_that_with_max_tokens_exceeds_the_trained_context_is_refused_before_any_sampling_naming_the_problem_and_the_numbers()
+    {
+        var dir = CliRunner.TempDir();
+        var db = Path.Combine(dir, "runs.db");
+        var longQuestion = "Sam has 3 apples. " + string.Concat(Enumerable.Repeat("Every apple he has is red and round and sweet. ", 40)) + "How many apples does he have?";
+        var data = ImportCommandTests.WriteFile(dir, "long.jsonl",
+            $"{{\"question\": \"What is 1 + 1?\", \"answer\": \"#### 2\"}}\n{{\"question\": \"{longQuestion}\", \"answer\": \"#### 3\"}}\n");
+
+        // The tiny model was trained on 4096 positions: the short prompt fits with 3000 new tokens, the long one does not.
+        var r = ChildCli.Run("sample", "--model", CliRunner.TinyModel, "--dataset", $"gsm8k:{data}", "--n", "2", "--max-tokens", "3000", "--store", db, "--prompt", "Raw");
+
+        Assert.Equal(2, r.ExitCode);
+        var line = ChildCli.OnlyErrorLine(r);
+        var m = System.Text.RegularExpressions.Regex.Match(line,
+            @"^error: Problem gsm8k-1: its prompt of (\d+) tokens \+ --max-tokens 3000 = (\d+) tokens, more than the 4096 the model was trained on; lower --max-tokens or leave it out \(--problems\)\. Nothing was sampled\.$");
+        Assert.True(m.Success, line);
+        Assert.Equal(int.Parse(m.Groups[1].Value) + 3000, int.Parse(m.Groups[2].Value));
+        Assert.False(File.Exists(db), "the store was created: the check came after the run started");
+        Assert.Equal(0, ChildCli.Run(Sample($"gsm8k:{data}", db, "--prompt", "Raw")).ExitCode); // with room, the same problems run
+    }
+
+    [Fact]
     public void A_nul_inside_a_question_is_refused_with_file_and_line()
     {
         var dir = CliRunner.TempDir();

@@ -12,7 +12,7 @@ public class BatchedSamplerTests
     private static List<GeneratedSample> Draw(LlamaModel model, SamplerOptions options, Problem? problem = null, IReadOnlyList<int>? indices = null)
     {
         var prompt = new PromptRenderer(model, new PromptOptions { Format = PromptFormat.Raw }).Prepare(problem ?? Question);
-        using var sampler = new BatchedSampler(model, options, prompt.Tokens.Length);
+        using var sampler = new BatchedSampler(model, options);
         return sampler.Sample(prompt, indices ?? Enumerable.Range(0, options.N).ToList()).SelectMany(w => w.Samples).ToList();
     }
 
@@ -69,7 +69,7 @@ public class BatchedSamplerTests
         using var model = LlamaModel.Load(TestModels.Tiny);
         var options = new SamplerOptions { N = 300, Parallel = 256, MaxTokens = 3, Temperature = 1 };
         var prompt = new PromptRenderer(model, new PromptOptions { Format = PromptFormat.Raw }).Prepare(Question);
-        using var sampler = new BatchedSampler(model, options, prompt.Tokens.Length);
+        using var sampler = new BatchedSampler(model, options);
         var waves = sampler.Sample(prompt, Enumerable.Range(0, 300).ToList()).ToList();
         Assert.Equal([256, 44], waves.Select(w => w.Samples.Count));
         Assert.Equal(Enumerable.Range(0, 300), waves.SelectMany(w => w.Samples).Select(s => s.Index));
@@ -95,6 +95,61 @@ public class BatchedSamplerTests
         var samples = Draw(model, new SamplerOptions { N = 5, Parallel = 5, MaxTokens = 8, KvUnified = true });
         Assert.Equal(5, samples.Count);
         Assert.All(samples, s => Assert.InRange(s.TokenCount, 1, 8));
+    }
+
+    /// <summary>The question padded with a repeated note until its raw prompt has between <paramref name="minTokens"/> and twice as many tokens.</summary>
+    private static PreparedPrompt PromptOfAbout(LlamaModel model, string id, int minTokens)
+    {
+        var renderer = new PromptRenderer(model, new PromptOptions { Format = PromptFormat.Raw });
+        var question = Question.Question;
+        PreparedPrompt prompt;
+        while ((prompt = renderer.Prepare(new Problem(id, question, "7", null, new Dictionary<string, string>()))).Tokens.Length < minTokens)
+            question += " Note: apples are red.";
+        return prompt;
+    }
+
+    private static List<string> Texts(BatchedSampler sampler, PreparedPrompt prompt, int n) =>
+        sampler.Sample(prompt, Enumerable.Range(0, n).ToList()).SelectMany(w => w.Samples).Select(s => s.Text).ToList();
+
+    [Fact]
+    public void A_long_prompt_sizes_the_cache_for_its_own_problem_only()
+    {
+        using var model = LlamaModel.Load(TestModels.Tiny);
+        var options = new SamplerOptions { N = 2, Parallel = 2, MaxTokens = 8, Temperature = 1, Threads = 2 };
+        var shortPrompt = PromptOfAbout(model, "short", 1);
+        var longPrompt = PromptOfAbout(model, "long", 1500);
+        using var sampler = new BatchedSampler(model, options);
+
+        Texts(sampler, shortPrompt, 2);
+        var forShort = sampler.ContextSize;
+        Texts(sampler, longPrompt, 2);
+        var forLong = sampler.ContextSize;
+        Texts(sampler, shortPrompt, 2);
+
+        Assert.Equal(2 * 256, forShort); // 2 sequences × (prompt + 8 new tokens, rounded up to 256 cells)
+        Assert.True(forLong >= 2 * (longPrompt.Tokens.Length + 8), $"the long prompt's cache has {forLong} cells");
+        Assert.Equal(forShort, sampler.ContextSize); // the next short problem does not keep the long one's cache
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void The_cache_a_problem_is_sampled_in_does_not_change_its_samples(bool kvUnified)
+    {
+        using var model = LlamaModel.Load(TestModels.Tiny);
+        var options = new SamplerOptions { N = 6, Parallel = 3, MaxTokens = 16, Temperature = 1, Threads = 2, KvUnified = kvUnified };
+        var shortPrompt = PromptOfAbout(model, "short", 1);
+        var longerPrompt = PromptOfAbout(model, "longer", 300); // needs a larger cache that still fits the short prompt without waste
+
+        using var fresh = new BatchedSampler(model, options);
+        var alone = Texts(fresh, shortPrompt, 6);
+        var ownCache = fresh.ContextSize;
+        using var reused = new BatchedSampler(model, options);
+        Texts(reused, longerPrompt, 6);
+        var afterLonger = Texts(reused, shortPrompt, 6);
+
+        Assert.True(reused.ContextSize > ownCache, $"the short problem should have run in the longer one's cache ({reused.ContextSize} cells), larger than its own ({ownCache})");
+        Assert.Equal(alone, afterLonger); // two waves each, bit for bit
     }
 
     [Fact]
