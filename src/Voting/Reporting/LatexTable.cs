@@ -38,8 +38,8 @@ public static class LatexTable
         return writer.ToString();
     }
 
-    /// <summary>LaTeX's ten special characters, escaped for text mode.</summary>
-    internal static string Escape(string text)
+    /// <summary>LaTeX's ten special characters (and the report's ×, · and –), escaped for text mode.</summary>
+    public static string Escape(string text)
     {
         var escaped = new StringBuilder(text.Length);
         foreach (var c in text)
@@ -50,6 +50,8 @@ public static class LatexTable
                 '&' or '%' or '$' or '#' or '_' or '{' or '}' => "\\" + c,
                 '~' => "\\textasciitilde{}",
                 '^' => "\\textasciicircum{}",
+                '×' => "$\\times$",
+                '·' => "$\\cdot$",
                 '–' => "--",
                 _ => c.ToString(),
             });

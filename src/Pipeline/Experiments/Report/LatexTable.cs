@@ -19,23 +19,5 @@ public static class LatexTable
         return tex.ToString();
     }
 
-    private static string Escape(string text)
-    {
-        var escaped = new StringBuilder();
-        foreach (var c in text)
-        {
-            escaped.Append(c switch
-            {
-                '\\' => "\\textbackslash{}",
-                '&' or '%' or '$' or '#' or '_' or '{' or '}' => "\\" + c,
-                '~' => "\\textasciitilde{}",
-                '^' => "\\textasciicircum{}",
-                '×' => "$\\times$",
-                '·' => "$\\cdot$",
-                '–' => "--",
-                _ => c.ToString(),
-            });
-        }
-        return escaped.ToString();
-    }
+    private static string Escape(string text) => Voting.Reporting.LatexTable.Escape(text);
 }
