@@ -24,8 +24,9 @@ public readonly record struct NightlyProgress(int Item, int Items, string Name, 
 /// <param name="Skipped">Files left for a later night (still being written).</param>
 /// <param name="GivenUp">Items that failed <c>max_attempts</c> times; they are not tried again.</param>
 /// <param name="Interrupted">Cancelled: the item in flight stopped after its sample in flight and resumes on the next run.</param>
+/// <param name="Trend">The trend outputs, regenerated from the whole history; null when nothing has succeeded yet.</param>
 public sealed record NightlyResult(NightlyConfig Config, IReadOnlyList<NightlyRun> Processed, IReadOnlyList<SkippedFile> Skipped, IReadOnlyList<WatchedFile> GivenUp,
-    bool Interrupted);
+    bool Interrupted, NightlyTrendReport? Trend);
 
 /// <summary>
 /// Finds the new items of the watched folders (new by content hash), runs each as a one-generator experiment through
@@ -41,6 +42,7 @@ public static class RunNightly
     public static NightlyResult Run(NightlyRequest request, IProgress<NightlyProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         var config = NightlyConfigReader.Read(request.ConfigFile);
+        foreach (var file in NightlyTrend.FixedNames) OutputFiles.EnsureNotAnInput(Path.Combine(config.OutFolder, file), "out:", config.StorePath, config.FilePath);
         using var held = NightlyLock.Acquire(config.LockPath);
         using var store = RunStore.Open(config.StorePath);
 
@@ -75,9 +77,11 @@ public static class RunNightly
             var (status, error, runIds, metrics) = RunItem(config, file, itemProgress, cancellationToken);
             store.FinishNightlyRun(id, request.Clock.GetUtcNow(), status, error, runIds, metrics);
             processed.Add(store.NightlyRuns().Single(r => r.Id == id));
-            if (status == NightlyStatus.Interrupted) return new NightlyResult(config, processed, skipped, givenUp, true);
+            if (status == NightlyStatus.Interrupted) return new NightlyResult(config, processed, skipped, givenUp, true, null);
         }
-        return new NightlyResult(config, processed, skipped, givenUp, false);
+        var all = store.NightlyRuns();
+        var trend = all.Any(r => r.Status == NightlyStatus.Succeeded) ? NightlyTrend.Write(config.OutFolder, all) : null;
+        return new NightlyResult(config, processed, skipped, givenUp, false, trend);
     }
 
     public static string KindName(NightlyItemKind kind) => kind == NightlyItemKind.Dump ? "dump" : "checkpoint";

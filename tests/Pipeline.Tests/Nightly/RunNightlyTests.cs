@@ -50,13 +50,13 @@ public class RunNightlyTests
     [Fact]
     public void Two_dumps_are_processed_then_nothing_is_new_then_only_a_third_dump_and_a_renamed_dump_is_not_new()
     {
-        Dump("epoch1.jsonl", 0);
-        Dump("epoch2.jsonl", 5);
+        Dump("epoch1.jsonl", 5);
+        Dump("epoch2.jsonl", 0);
 
         var first = Run();
         var again = Run();
         File.Move(Path.Combine(Incoming, "epoch1.jsonl"), Path.Combine(Incoming, "epoch1-renamed.jsonl"));
-        Dump("epoch3.jsonl", 7);
+        Dump("epoch3.jsonl", 7); // a planted regression: Pass@1 falls from 100% to 50%
         var third = Run();
 
         Assert.Equal(["epoch1.jsonl", "epoch2.jsonl"], first.Processed.Select(r => r.Item));
@@ -66,12 +66,23 @@ public class RunNightlyTests
         var history = NightlyHistory.Read(ConfigFile);
         Assert.Equal(["epoch1.jsonl", "epoch2.jsonl", "epoch3.jsonl"], history.Select(r => r.Item));
         var pass1 = history.Select(r => r.Metrics.Single(m => m.Name == "gsm8k/pass@1")).ToList();
-        Assert.Equal([1.0, 0.5, 0.5], pass1.Select(m => m.Value));
+        Assert.Equal([0.5, 1.0, 0.5], pass1.Select(m => m.Value));
         Assert.All(history, r => Assert.Contains(r.Metrics, m => m.Name.StartsWith("gsm8k/rm@", StringComparison.Ordinal)));
         Assert.All(history, r => Assert.Single(r.RunIds));
         var line = NightlyHistory.JsonLine(history[1]);
         Assert.StartsWith($$"""{"item":"epoch2.jsonl","kind":"dump","sha256":"{{history[1].Sha256}}","status":"succeeded","started":""", line, StringComparison.Ordinal);
-        Assert.Contains($$""","run_ids":["{{history[1].RunIds[0]}}"],"metrics":{"gsm8k/pass@1":{"value":0.5,"ci_low":""", line, StringComparison.Ordinal);
+        Assert.Contains($$""","run_ids":["{{history[1].RunIds[0]}}"],"metrics":{"gsm8k/pass@1":{"value":1,"ci_low":""", line, StringComparison.Ordinal);
+        var pass1Trend = third.Trend!.Rows.Single(r => r.Metric == "gsm8k/pass@1");
+        Assert.Equal((3, "epoch3.jsonl", "epoch2.jsonl", "epoch2.jsonl", true),
+            (pass1Trend.Points, pass1Trend.Last.Item, pass1Trend.Previous!.Item, pass1Trend.Best.Item, pass1Trend.Regression));
+        Assert.False(first.Trend!.Rows.Single(r => r.Metric == "gsm8k/pass@1").Regression); // a rise is no regression
+        var trendMd = File.ReadAllText(Path.Combine(_folder, "reports", "nightly", "trend.md"));
+        Assert.Contains("| dump | gsm8k/pass@1 | 3 | 50.0% [", trendMd, StringComparison.Ordinal);
+        Assert.Contains("(epoch3.jsonl) |", trendMd, StringComparison.Ordinal);
+        Assert.Contains("**REGRESSION**", trendMd, StringComparison.Ordinal);
+        Assert.Contains("![gsm8k: dumps](trend-dump-gsm8k.png)", trendMd, StringComparison.Ordinal);
+        Assert.True(new FileInfo(Path.Combine(_folder, "reports", "nightly", "trend-dump-gsm8k.png")).Length > 1000);
+        Assert.Contains("data:image/png;base64,", File.ReadAllText(Path.Combine(_folder, "reports", "nightly", "trend.html")), StringComparison.Ordinal);
     }
 
     [Fact]
