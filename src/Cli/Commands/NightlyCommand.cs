@@ -55,7 +55,8 @@ internal static class NightlyCommand
         foreach (var skipped in result.Skipped) output.WriteLine($"skipped  {Path.GetFileName(skipped.Path)}: {skipped.Reason}");
         foreach (var file in result.GivenUp) output.WriteLine($"given up {file.Name} ({file.Sha256[..12]}): failed {result.Config.MaxAttempts} times; see --history");
         foreach (var run in result.Processed) output.WriteLine(ResultLines.Line(run));
-        output.WriteLine($"{result.Processed.Count} new item(s) processed; history: bestofn nightly --config {request.ConfigFile} --history");
+        output.WriteLine($"{result.Processed.Count} new item(s) processed; history: bestofn nightly --config {request.ConfigFile} --history; trend: {result.Trend?.Files[0] ?? "none yet"}");
+        if (result.NotifyError is { } notify) pr.InvocationConfiguration.Error.WriteLine($"warning: {notify}");
         if (result.Interrupted)
         {
             pr.InvocationConfiguration.Error.WriteLine($"interrupted: finished work is stored; resume with: {Program.CommandLine ?? "the same command"}");
@@ -84,6 +85,7 @@ internal static class NightlyCommand
                 {
                     var result = RunNightly.Run(request, null, token);
                     foreach (var run in result.Processed) log.LogInformation("{Line}", ResultLines.Line(run));
+                    if (result.NotifyError is { } notify) log.LogWarning("{Warning}", notify);
                     interrupted |= result.Interrupted;
                     return !result.Interrupted;
                 }

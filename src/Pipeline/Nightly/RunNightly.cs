@@ -15,6 +15,8 @@ public sealed record NightlyRequest(string ConfigFile)
 
     /// <inheritdoc cref="NightlyDefaults.SettleTime"/>
     public TimeSpan SettleTime { get; init; } = NightlyDefaults.SettleTime;
+
+    public NotifyOptions Notify { get; init; } = new();
 }
 
 /// <summary>Where a nightly run stands: the item running (1-based) of the new ones, and its experiment's progress.</summary>
@@ -26,7 +28,11 @@ public readonly record struct NightlyProgress(int Item, int Items, string Name, 
 /// <param name="Interrupted">Cancelled: the item in flight stopped after its sample in flight and resumes on the next run.</param>
 /// <param name="Trend">The trend outputs, regenerated from the whole history; null when nothing has succeeded yet.</param>
 public sealed record NightlyResult(NightlyConfig Config, IReadOnlyList<NightlyRun> Processed, IReadOnlyList<SkippedFile> Skipped, IReadOnlyList<WatchedFile> GivenUp,
-    bool Interrupted, NightlyTrendReport? Trend);
+    bool Interrupted, NightlyTrendReport? Trend)
+{
+    /// <summary>Why the webhook did not take the summary after every retry; null when it did or none is set.</summary>
+    public string? NotifyError { get; init; }
+}
 
 /// <summary>
 /// Finds the new items of the watched folders (new by content hash), runs each as a one-generator experiment through
@@ -81,7 +87,10 @@ public static class RunNightly
         }
         var all = store.NightlyRuns();
         var trend = all.Any(r => r.Status == NightlyStatus.Succeeded) ? NightlyTrend.Write(config.OutFolder, all) : null;
-        return new NightlyResult(config, processed, skipped, givenUp, false, trend);
+        var result = new NightlyResult(config, processed, skipped, givenUp, false, trend);
+        if (config.NotifyUrl is null || processed.Count == 0) return result;
+        var pipeline = NightlyNotifier.Pipeline(request.Notify, request.Clock);
+        return result with { NotifyError = NightlyNotifier.SendAsync(config.NotifyUrl, NightlyNotifier.Summary(result), pipeline, cancellationToken).GetAwaiter().GetResult() };
     }
 
     public static string KindName(NightlyItemKind kind) => kind == NightlyItemKind.Dump ? "dump" : "checkpoint";
