@@ -58,7 +58,10 @@ public sealed partial class RunStore
         {
             using (var cmd = Command("UPDATE nightly_runs SET finished = $f, status = $st, error = $e, run_ids = $r WHERE id = $id",
                 ("$f", Text(finished)), ("$st", status.ToString()), ("$e", error), ("$r", JsonSerializer.Serialize(runIds)), ("$id", id)))
+            {
                 cmd.ExecuteNonQuery();
+            }
+
             foreach (var m in metrics)
             {
                 using var insert = Command("INSERT OR REPLACE INTO nightly_metrics(nightly_run, name, value, ci_low, ci_high) VALUES($id, $n, $v, $lo, $hi)",

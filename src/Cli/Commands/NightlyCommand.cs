@@ -1,11 +1,9 @@
 using System.CommandLine;
 using BestOfN.Cli.Options;
 using BestOfN.Cli.Printing;
+using BestOfN.Cli.Progress;
 using BestOfN.Pipeline.Nightly;
 using BestOfN.Store;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace BestOfN.Cli.Commands;
 
@@ -29,7 +27,7 @@ internal static class NightlyCommand
             if (pr.GetValue(History)) return PrintHistory(pr, request);
             try
             {
-                return pr.GetValue(Once) ? RunOnce(pr, request, linked.Token) : Serve(pr, request, linked.Token);
+                return pr.GetValue(Once) ? RunOnce(pr, request, linked.Token) : NightlyHost.Serve(request, () => Native.Load(pr), linked.Token);
             }
             catch (NightlyBusyException e)
             {
@@ -50,7 +48,8 @@ internal static class NightlyCommand
     private static int RunOnce(ParseResult pr, NightlyRequest request, CancellationToken ct)
     {
         Native.Load(pr);
-        var result = RunNightly.Run(request, null, ct);
+        var result = ExperimentProgressDisplay.Run(pr.InvocationConfiguration.Error, progress =>
+            RunNightly.Run(request, new LiveProgress.SyncProgress<NightlyProgress>(p => { if (p.Stage is { } stage) progress.Report(stage); }), ct));
         var output = pr.InvocationConfiguration.Output;
         foreach (var skipped in result.Skipped) output.WriteLine($"skipped  {Path.GetFileName(skipped.Path)}: {skipped.Reason}");
         foreach (var file in result.GivenUp) output.WriteLine($"given up {file.Name} ({file.Sha256[..12]}): failed {result.Config.MaxAttempts} times; see --history");
@@ -64,41 +63,4 @@ internal static class NightlyCommand
         }
         return result.Processed.Any(r => r.Status == NightlyStatus.Failed) ? ExitCodes.RunFailed : ExitCodes.Ok;
     }
-
-    /// <summary>The hosted service (systemd notify and journal-friendly logs when run by systemd); each fire is the code path of --once.</summary>
-    private static int Serve(ParseResult pr, NightlyRequest request, CancellationToken ct)
-    {
-        var config = NightlyConfigReader.Read(request.ConfigFile);
-        Native.Load(pr);
-        var interrupted = false;
-        var builder = Host.CreateApplicationBuilder();
-        builder.Services.AddSystemd();
-        // SIGTERM lets the sample in flight finish and be stored; systemd's TimeoutStopSec (deploy/) is longer still.
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromMinutes(10));
-        builder.Services.AddHostedService(sp =>
-        {
-            var log = sp.GetRequiredService<ILoggerFactory>().CreateLogger("nightly");
-            log.LogInformation("nightly: {File}, schedule {Cron} ({Zone})", config.FilePath, config.Schedule, config.TimeZone.Id);
-            return new NightlyService(config, TimeProvider.System, token => Task.Run(() =>
-            {
-                try
-                {
-                    var result = RunNightly.Run(request, null, token);
-                    foreach (var run in result.Processed) log.LogInformation("{Line}", ResultLines.Line(run));
-                    if (result.NotifyError is { } notify) log.LogWarning("{Warning}", notify);
-                    interrupted |= result.Interrupted;
-                    return !result.Interrupted;
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    log.LogError("error: {Message}", e.Message);
-                    return true;
-                }
-            }, CancellationToken.None));
-        });
-        using var host = builder.Build();
-        host.RunAsync(ct).GetAwaiter().GetResult();
-        return interrupted ? ExitCodes.Interrupted : ExitCodes.Ok;
-    }
-
 }

@@ -32,7 +32,10 @@ public static class NightlyConfigReader
         var rewardModels = r.Entries(top, "reward_models", root, required: false).Select(e => r.ReadRewardModel(e.Name, e.Node)).OfType<ExperimentRewardModel>().ToList();
         DumpWatch? dumps = null;
         CheckpointWatch? checkpoints = null;
-        if (!top.TryGetValue("watch", out var watchNode)) r.Error(root, "watch", "missing; give dumps, checkpoints or both");
+        if (!top.TryGetValue("watch", out var watchNode))
+        {
+            r.Error(root, "watch", "missing; give dumps, checkpoints or both");
+        }
         else
         {
             var watch = r.Keys(watchNode, "watch", WatchKeys);

@@ -6,6 +6,9 @@ namespace BestOfN.Pipeline.Nightly;
 /// <summary><c>nightly --history</c>: every attempt of the nightly file's store, oldest first, as stored or as one JSON line each.</summary>
 public static class NightlyHistory
 {
+    // Timestamps keep their '+' and item names their characters (the default encoder escapes both for HTML embedding).
+    private static readonly System.Text.Json.JsonSerializerOptions JsonOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public static IReadOnlyList<NightlyRun> Read(string configFile)
     {
         var config = NightlyConfigReader.Read(configFile);
@@ -31,7 +34,7 @@ public static class NightlyHistory
             ["metrics"] = metrics,
             ["attempt"] = run.Attempt,
             ["error"] = run.Error,
-        }.ToJsonString();
+        }.ToJsonString(JsonOptions);
     }
 
     public static string StatusName(NightlyStatus status) => status switch

@@ -5,7 +5,7 @@ public sealed class NightlyBusyException(string message) : Exception(message);
 
 /// <summary>
 /// One nightly run at a time per store: a lock file held open exclusively (an OS lock, so a killed process releases it). The file
-/// names the holder's process id for the message a second instance prints.
+/// names the holder's process id.
 /// </summary>
 public sealed class NightlyLock : IDisposable
 {
@@ -24,26 +24,12 @@ public sealed class NightlyLock : IDisposable
         }
         catch (IOException)
         {
-            throw new NightlyBusyException($"another nightly run holds {path}{Holder(path)}; this one exits. It ends on its own, or stop it first.");
+            throw new NightlyBusyException($"another nightly run holds {path} (the file names its process id); this one exits. That run ends on its own, or stop it first.");
         }
         stream.SetLength(0);
         using (var writer = new StreamWriter(stream, leaveOpen: true)) writer.Write($"{Environment.ProcessId}\n");
         stream.Flush(flushToDisk: true);
         return new NightlyLock(stream);
-    }
-
-    private static string Holder(string path)
-    {
-        try
-        {
-            using var read = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-            using var reader = new StreamReader(read);
-            return reader.ReadLine() is { Length: > 0 } pid ? $" (process {pid})" : "";
-        }
-        catch (IOException)
-        {
-            return "";
-        }
     }
 
     public void Dispose() => _stream.Dispose();

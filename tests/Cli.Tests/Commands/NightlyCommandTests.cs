@@ -61,7 +61,7 @@ public class NightlyCommandTests
         var after = CliRunner.Run("nightly", "--config", file, "--once");
 
         Assert.Equal(75, second.ExitCode);
-        Assert.StartsWith($"error: another nightly run holds {lockPath}", second.Error, StringComparison.Ordinal);
+        Assert.StartsWith($"error: another nightly run holds {lockPath} (the file names its process id); this one exits", second.Error, StringComparison.Ordinal);
         Assert.Equal(0, after.ExitCode);
     }
 
