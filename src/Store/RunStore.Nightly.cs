@@ -10,8 +10,9 @@ public enum NightlyStatus { Running, Succeeded, Failed, Interrupted }
 public sealed record NightlyMetric(string Name, double Value, double? CiLow, double? CiHigh);
 
 /// <summary>One attempt at one nightly item: the file (by name and content hash), when it ran, how it ended, its runs and metrics.</summary>
+/// <param name="RewardModels">The reward models it was scored with, as the caller names them (name, model hash, protocol): a new one makes the item new again.</param>
 public sealed record NightlyRun(long Id, string Item, string Kind, string Sha256, int Attempt, DateTimeOffset Started, DateTimeOffset? Finished,
-    NightlyStatus Status, string? Error, IReadOnlyList<string> RunIds, IReadOnlyList<NightlyMetric> Metrics);
+    NightlyStatus Status, string? Error, IReadOnlyList<string> RunIds, IReadOnlyList<NightlyMetric> Metrics, string RewardModels);
 
 /// <summary>
 /// The nightly service's history (<c>nightly_runs</c>, one row per item and attempt, with <c>nightly_metrics</c>) and its schedule
@@ -29,7 +30,7 @@ public sealed partial class RunStore
         Write(() => Execute("""
             CREATE TABLE IF NOT EXISTS nightly_runs(
                 id INTEGER PRIMARY KEY, item TEXT NOT NULL, kind TEXT NOT NULL, sha256 TEXT NOT NULL, attempt INTEGER NOT NULL,
-                started TEXT NOT NULL, finished TEXT, status TEXT NOT NULL, error TEXT, run_ids TEXT NOT NULL);
+                started TEXT NOT NULL, finished TEXT, status TEXT NOT NULL, error TEXT, run_ids TEXT NOT NULL, reward_models TEXT NOT NULL);
             CREATE INDEX IF NOT EXISTS nightly_runs_item ON nightly_runs(kind, sha256);
             CREATE TABLE IF NOT EXISTS nightly_metrics(
                 nightly_run INTEGER NOT NULL REFERENCES nightly_runs(id), name TEXT NOT NULL, value REAL NOT NULL, ci_low REAL, ci_high REAL,
@@ -40,14 +41,14 @@ public sealed partial class RunStore
     }
 
     /// <summary>Records that an attempt started; returns its row id for <see cref="FinishNightlyRun"/>.</summary>
-    public long StartNightlyRun(string item, string kind, string sha256, int attempt, DateTimeOffset started)
+    public long StartNightlyRun(string item, string kind, string sha256, int attempt, DateTimeOffset started, string rewardModels)
     {
         EnsureNightlyTables();
         return Write(() =>
         {
             using var cmd = Command("""
-                INSERT INTO nightly_runs(item, kind, sha256, attempt, started, status, run_ids) VALUES($i, $k, $h, $a, $s, $st, '[]') RETURNING id
-                """, ("$i", item), ("$k", kind), ("$h", sha256), ("$a", attempt), ("$s", Text(started)), ("$st", nameof(NightlyStatus.Running)));
+                INSERT INTO nightly_runs(item, kind, sha256, attempt, started, status, run_ids, reward_models) VALUES($i, $k, $h, $a, $s, $st, '[]', $rm) RETURNING id
+                """, ("$rm", rewardModels), ("$i", item), ("$k", kind), ("$h", sha256), ("$a", attempt), ("$s", Text(started)), ("$st", nameof(NightlyStatus.Running)));
             return (long)cmd.ExecuteScalar()!;
         });
     }
@@ -85,7 +86,7 @@ public sealed partial class RunStore
                 list.Add(new NightlyMetric(r.GetString(1), r.GetDouble(2), r.IsDBNull(3) ? null : r.GetDouble(3), r.IsDBNull(4) ? null : r.GetDouble(4)));
             }
         }
-        using var runs = Command("SELECT id, item, kind, sha256, attempt, started, finished, status, error, run_ids FROM nightly_runs ORDER BY id");
+        using var runs = Command("SELECT id, item, kind, sha256, attempt, started, finished, status, error, run_ids, reward_models FROM nightly_runs ORDER BY id");
         using var reader = runs.ExecuteReader();
         var result = new List<NightlyRun>();
         while (reader.Read())
@@ -93,7 +94,7 @@ public sealed partial class RunStore
             var id = reader.GetInt64(0);
             result.Add(new NightlyRun(id, reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetInt32(4), Time(reader.GetString(5)),
                 reader.IsDBNull(6) ? null : Time(reader.GetString(6)), Enum.Parse<NightlyStatus>(reader.GetString(7)), reader.IsDBNull(8) ? null : reader.GetString(8),
-                JsonSerializer.Deserialize<List<string>>(reader.GetString(9)) ?? [], metrics.GetValueOrDefault(id) ?? []));
+                JsonSerializer.Deserialize<List<string>>(reader.GetString(9)) ?? [], metrics.GetValueOrDefault(id) ?? [], reader.GetString(10)));
         }
         return result;
     }

@@ -17,7 +17,7 @@ public static class NightlyHistory
         return store.NightlyRuns();
     }
 
-    /// <summary>One attempt as a JSON line: <c>item</c>, <c>kind</c>, <c>sha256</c>, <c>status</c>, <c>started</c>, <c>finished</c>, <c>run_ids</c>, <c>metrics</c> (name → value, ci_low, ci_high), plus <c>attempt</c> and <c>error</c>.</summary>
+    /// <summary>One attempt as a JSON line: <c>item</c>, <c>kind</c>, <c>sha256</c>, <c>status</c>, <c>started</c>, <c>finished</c>, <c>run_ids</c>, <c>metrics</c> (name → value, ci_low, ci_high), plus <c>attempt</c>, <c>error</c> and <c>reward_models</c>.</summary>
     public static string JsonLine(NightlyRun run)
     {
         var metrics = new JsonObject();
@@ -34,6 +34,7 @@ public static class NightlyHistory
             ["metrics"] = metrics,
             ["attempt"] = run.Attempt,
             ["error"] = run.Error,
+            ["reward_models"] = run.RewardModels,
         }.ToJsonString(JsonOptions);
     }
 

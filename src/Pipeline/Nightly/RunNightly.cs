@@ -61,7 +61,9 @@ public static class RunNightly
             skipped.AddRange(notYet);
         }
 
-        var history = store.NightlyRuns().ToLookup(r => (r.Kind, r.Sha256));
+        // An item is new until it succeeded with this set of reward models: adding (or replacing) one scores every item again.
+        var rewardModels = string.Join(", ", config.RewardModels.Select(r => $"{r.Name}={store.ModelHash(r.ModelPath)[..12]}/{r.Scorer.Protocol.Name}").Order(StringComparer.Ordinal));
+        var history = store.NightlyRuns().Where(r => r.RewardModels == rewardModels).ToLookup(r => (r.Kind, r.Sha256));
         var todo = new List<WatchedFile>();
         var givenUp = new List<WatchedFile>();
         foreach (var file in found.DistinctBy(f => (f.Kind, f.Sha256)))
@@ -77,7 +79,7 @@ public static class RunNightly
         {
             var file = todo[i];
             var attempt = history[(KindName(file.Kind), file.Sha256)].Count() + 1;
-            var id = store.StartNightlyRun(file.Name, KindName(file.Kind), file.Sha256, attempt, request.Clock.GetUtcNow());
+            var id = store.StartNightlyRun(file.Name, KindName(file.Kind), file.Sha256, attempt, request.Clock.GetUtcNow(), rewardModels);
             var itemProgress = progress is null ? null : new Relay<ExperimentProgress>(p => progress.Report(new NightlyProgress(i + 1, todo.Count, file.Name, p)));
             progress?.Report(new NightlyProgress(i + 1, todo.Count, file.Name, null));
             var (status, error, runIds, metrics) = RunItem(config, file, itemProgress, cancellationToken);

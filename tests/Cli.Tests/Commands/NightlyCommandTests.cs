@@ -44,7 +44,7 @@ public class NightlyCommandTests
         var line = Assert.Single(history.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         using var json = JsonDocument.Parse(line);
         var root = json.RootElement;
-        Assert.Equal(["item", "kind", "sha256", "status", "started", "finished", "run_ids", "metrics", "attempt", "error"], root.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["item", "kind", "sha256", "status", "started", "finished", "run_ids", "metrics", "attempt", "error", "reward_models"], root.EnumerateObject().Select(p => p.Name));
         Assert.Equal(("epoch1.jsonl", "dump", "succeeded"), (root.GetProperty("item").GetString(), root.GetProperty("kind").GetString(), root.GetProperty("status").GetString()));
         Assert.Equal(0.5, root.GetProperty("metrics").GetProperty("gsm8k/pass@1").GetProperty("value").GetDouble());
         Assert.Equal(1, root.GetProperty("run_ids").GetArrayLength());

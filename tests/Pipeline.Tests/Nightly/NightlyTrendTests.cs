@@ -7,7 +7,7 @@ public class NightlyTrendTests
 {
     private static NightlyRun Run(int id, string item, double value, double low, double high, NightlyStatus status = NightlyStatus.Succeeded) =>
         new(id, item, "checkpoint", $"{id:x64}", 1, DateTimeOffset.UnixEpoch.AddDays(id), DateTimeOffset.UnixEpoch.AddDays(id).AddHours(1), status, null, ["run"],
-            [new NightlyMetric("gsm8k/maj@64", value, low, high)]);
+            [new NightlyMetric("gsm8k/maj@64", value, low, high)], "");
 
     [Fact]
     public void A_drop_beyond_the_previous_runs_95_percent_interval_is_a_regression_and_a_drop_within_it_is_not()

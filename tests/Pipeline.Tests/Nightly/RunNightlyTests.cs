@@ -86,6 +86,26 @@ public class RunNightlyTests
     }
 
     [Fact]
+    public void A_new_reward_model_makes_every_item_new_and_only_its_scoring_runs()
+    {
+        Dump("epoch1.jsonl", 0);
+        var first = Run();
+        File.WriteAllText(ConfigFile, File.ReadAllText(ConfigFile).Replace("flash_attn: off } }", "flash_attn: off }, orm: { model: \"" + ScoringTestModels.Llama3Prm +
+            "\", protocol: rlhflow-orm, batch: 4, ctx_size: 4096, max_tokens: 1024, threads: 1, flash_attn: off } }", StringComparison.Ordinal));
+
+        var withOrm = Run();
+        var again = Run();
+
+        var before = Assert.Single(first.Processed);
+        var after = Assert.Single(withOrm.Processed);
+        Assert.Equal((before.Sha256, before.RunIds[0], NightlyStatus.Succeeded), (after.Sha256, after.RunIds[0], after.Status));
+        Assert.Contains("orm=", after.RewardModels, StringComparison.Ordinal);
+        Assert.DoesNotContain(before.Metrics, m => m.Name == "gsm8k/rm@2/orm");
+        Assert.Contains(after.Metrics, m => m.Name == "gsm8k/rm@2/orm");
+        Assert.Empty(again.Processed);
+    }
+
+    [Fact]
     public void A_replaced_checkpoint_with_different_content_is_new()
     {
         var checkpoint = Path.Combine(Checkpoints, "step.gguf");
