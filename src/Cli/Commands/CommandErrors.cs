@@ -21,6 +21,9 @@ internal static class ExitCodes
 
     /// <summary>Stopped by Ctrl-C or SIGTERM: finished work is stored, and rerunning the command resumes (128 + SIGINT, as shells report it).</summary>
     public const int Interrupted = 130;
+
+    /// <summary>Another nightly run of the same store holds its lock; try again later (EX_TEMPFAIL of sysexits.h).</summary>
+    public const int Busy = 75;
 }
 
 /// <summary>The one error helper: every command's action runs inside it, so a failure is one clear line, never a stack trace.</summary>

@@ -53,4 +53,10 @@ internal static class ResultLines
         }
         foreach (var note in result.Notes) output.WriteLine(format == "latex" ? $"% Note: {note}" : $"Note: {note}");
     }
+
+    /// <summary>A nightly attempt: its status, the item, and its headline metrics with their 95% intervals or its error.</summary>
+    public static string Line(Store.NightlyRun run) =>
+        $"{Pipeline.Nightly.NightlyHistory.StatusName(run.Status),-11} {run.Kind} {run.Item} ({run.Sha256[..12]}, attempt {run.Attempt}): " +
+        (run.Error ?? string.Join(", ", run.Metrics.Select(m => string.Create(CultureInfo.InvariantCulture,
+            $"{m.Name} {100 * m.Value:F1}%{(m.CiLow is { } lo && m.CiHigh is { } hi ? $" [{100 * lo:F1}, {100 * hi:F1}]" : "")}"))));
 }

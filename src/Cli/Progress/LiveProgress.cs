@@ -44,7 +44,7 @@ internal static class LiveProgress
     public static string Eta(long remaining, double perSecond) =>
         perSecond > 0 && remaining > 0 ? TimeSpan.FromSeconds(remaining / perSecond).ToString(@"hh\:mm\:ss", System.Globalization.CultureInfo.InvariantCulture) : "--:--:--";
 
-    private sealed class SyncProgress<TProgress>(Action<TProgress> report) : IProgress<TProgress>
+    internal sealed class SyncProgress<TProgress>(Action<TProgress> report) : IProgress<TProgress>
     {
         public void Report(TProgress value) => report(value);
     }

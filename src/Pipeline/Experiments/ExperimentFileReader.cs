@@ -26,10 +26,10 @@ public sealed class ExperimentFileReader
 {
     private static readonly string[] TopKeys = ["name", "store", "out", "datasets", "generators", "reward_models", "report"];
     private static readonly string[] DatasetKeys = ["spec", "limit", "problems", "field"];
-    private static readonly string[] SamplingKeys = ["n", "temperature", "top_k", "top_p", "min_p", "max_tokens", "parallel", "seed", "stop", "kv"];
-    private static readonly string[] PromptKeys = ["prompt", "system", "chat_template", "fewshot_file", "fewshot_k", "messages_file"];
+    internal static readonly string[] SamplingKeys = ["n", "temperature", "top_k", "top_p", "min_p", "max_tokens", "parallel", "seed", "stop", "kv"];
+    internal static readonly string[] PromptKeys = ["prompt", "system", "chat_template", "fewshot_file", "fewshot_k", "messages_file"];
     private static readonly string[] DomainKeys = ["trained_on", "generator_family"];
-    private static readonly string[] NativeKeys = ["threads", "gpu_layers"];
+    internal static readonly string[] NativeKeys = ["threads", "gpu_layers"];
     private static readonly string[] GeneratorKeys = ["model", "expo", "import", .. SamplingKeys, .. PromptKeys, .. NativeKeys, .. DomainKeys];
     private static readonly string[] ExpoKeys = ["sft", "aligned", "alpha", "type"];
     private static readonly string[] ImportKeys = ["format", "path", "field", "dataset", "gold", "style", "min_gold_match"];
@@ -55,8 +55,20 @@ public sealed class ExperimentFileReader
     /// <exception cref="ExperimentFileException">Every problem with the file, each with its line.</exception>
     public static Experiment Read(string path)
     {
+        var reader = For(path, "experiment", TopKeys, out var root);
+        var experiment = reader.ReadExperiment(root);
+        reader.ThrowIfErrors();
+        return experiment!;
+    }
+
+    /// <summary>
+    /// A reader over a file of another shape that shares the experiment file's keys (the nightly file): its mapping root, and the
+    /// same typed readers and error lines.
+    /// </summary>
+    internal static ExperimentFileReader For(string path, string what, string[] topKeys, out YamlMappingNode root)
+    {
         var file = Path.GetFullPath(path);
-        if (!File.Exists(file)) throw new FileNotFoundException($"No experiment file at {file}.", file);
+        if (!File.Exists(file)) throw new FileNotFoundException($"No {what} file at {file}.", file);
         var reader = new ExperimentFileReader(file);
         var stream = new YamlStream();
         try
@@ -73,11 +85,19 @@ public sealed class ExperimentFileReader
             // YamlDotNet's scanner fails this way on some malformed input (an unclosed flow mapping) and says nothing of where.
             throw new ExperimentFileException([$"{file}:{LastParsedLine(file)}: not valid YAML (or JSON) after this line; is a bracket or quote left open?"]);
         }
-        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
-            throw new ExperimentFileException([$"{file}:1: an experiment file is a mapping with the keys {string.Join(", ", TopKeys)}."]);
-        var experiment = reader.ReadExperiment(root);
-        if (reader._errors.Count > 0) throw new ExperimentFileException(reader._errors);
-        return experiment!;
+        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode map)
+            throw new ExperimentFileException([$"{file}:1: an {what} file is a mapping with the keys {string.Join(", ", topKeys)}."]);
+        root = map;
+        return reader;
+    }
+
+    /// <summary>The folder relative paths resolve against.</summary>
+    internal string Folder => _folder;
+
+    /// <exception cref="ExperimentFileException">Every error added so far.</exception>
+    internal void ThrowIfErrors()
+    {
+        if (_errors.Count > 0) throw new ExperimentFileException(_errors);
     }
 
     /// <summary>The line where the last event the parser could read ends.</summary>
@@ -110,7 +130,7 @@ public sealed class ExperimentFileReader
         return new Experiment(name, _file, store, outFolder, datasets, generators, rewardModels, report);
     }
 
-    private ExperimentDataset? ReadDataset(string name, YamlNode node)
+    internal ExperimentDataset? ReadDataset(string name, YamlNode node)
     {
         var keys = Keys(node, $"dataset '{name}'", DatasetKeys);
         var spec = Spec(keys, "spec", required: true, node);
@@ -149,6 +169,18 @@ public sealed class ExperimentFileReader
         {
             foreach (var key in keys.Keys.Where(k => !DomainKeys.Contains(k) && k != "import")) Error(keys[key], key, "an imported sample set takes no sampling or prompt settings");
         }
+        var (sampler, prompt) = ReadSampling(keys, node);
+        if (source is not ImportSource)
+        {
+            foreach (var error in sampler.Validate().Concat(prompt.Validate())) Error(node, name, error);
+        }
+        var generator = new ExperimentGenerator(name, source!, sampler, prompt, Int(keys, "gpu_layers") ?? 0, Text(keys, "trained_on"), Text(keys, "generator_family"));
+        return source is null ? null : generator;
+    }
+
+    /// <summary>A generator's sampling and prompt settings (the keys of <c>sample</c>), not yet validated.</summary>
+    internal (SamplerOptions Sampler, PromptOptions Prompt) ReadSampling(Dictionary<string, YamlNode> keys, YamlNode node)
+    {
         var defaults = new SamplerOptions();
         var sampler = new SamplerOptions
         {
@@ -176,12 +208,7 @@ public sealed class ExperimentFileReader
             FewShotCount = Int(keys, "fewshot_k") ?? PromptDefaults.FewShotCount,
             MessagesFile = FilePath(keys, "messages_file", mustExist: true),
         };
-        if (source is not ImportSource)
-        {
-            foreach (var error in sampler.Validate().Concat(prompt.Validate())) Error(node, name, error);
-        }
-        var generator = new ExperimentGenerator(name, source!, sampler, prompt, Int(keys, "gpu_layers") ?? 0, Text(keys, "trained_on"), Text(keys, "generator_family"));
-        return source is null ? null : generator;
+        return (sampler, prompt);
     }
 
     private ExpoSource? ReadExpo(YamlNode node)
@@ -212,7 +239,7 @@ public sealed class ExperimentFileReader
         return new ImportSource(path, SampleSetFormats.ByName[formatName], fields, dataset, gold, style, Double(keys, "min_gold_match") ?? new ImportRequest { Path = "", Format = default }.MinGoldMatch);
     }
 
-    private ExperimentRewardModel? ReadRewardModel(string name, YamlNode node)
+    internal ExperimentRewardModel? ReadRewardModel(string name, YamlNode node)
     {
         var keys = Keys(node, $"reward model '{name}'", RewardModelKeys);
         var model = FilePath(keys, "model", mustExist: true, requiredIn: node);
@@ -280,7 +307,7 @@ public sealed class ExperimentFileReader
 
     // The typed readers below add an error naming the line and key for a value of the wrong kind, and return null.
 
-    private Dictionary<string, YamlNode> Keys(YamlNode node, string what, string[] allowed)
+    internal Dictionary<string, YamlNode> Keys(YamlNode node, string what, string[] allowed)
     {
         var keys = new Dictionary<string, YamlNode>(StringComparer.Ordinal);
         if (node is not YamlMappingNode map)
@@ -297,7 +324,7 @@ public sealed class ExperimentFileReader
         return keys;
     }
 
-    private IEnumerable<(string Name, YamlNode Node)> Entries(Dictionary<string, YamlNode> keys, string key, YamlNode parent, bool required)
+    internal IEnumerable<(string Name, YamlNode Node)> Entries(Dictionary<string, YamlNode> keys, string key, YamlNode parent, bool required)
     {
         if (!keys.TryGetValue(key, out var node))
         {
@@ -312,7 +339,7 @@ public sealed class ExperimentFileReader
         return map.Children.Select(kv => ((kv.Key as YamlScalarNode)?.Value ?? "", kv.Value)).ToList();
     }
 
-    private string? Text(Dictionary<string, YamlNode> keys, string key, bool required = false, YamlNode? parent = null)
+    internal string? Text(Dictionary<string, YamlNode> keys, string key, bool required = false, YamlNode? parent = null)
     {
         if (!keys.TryGetValue(key, out var node))
         {
@@ -324,7 +351,7 @@ public sealed class ExperimentFileReader
         return null;
     }
 
-    private string? OneOf(Dictionary<string, YamlNode> keys, string key, string[] allowed)
+    internal string? OneOf(Dictionary<string, YamlNode> keys, string key, string[] allowed)
     {
         var text = Text(keys, key);
         if (text is null) return null;
@@ -333,7 +360,7 @@ public sealed class ExperimentFileReader
         return match;
     }
 
-    private int? Int(Dictionary<string, YamlNode> keys, string key) => Number<int>(keys, key, "an integer", t => int.TryParse(t, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v : null);
+    internal int? Int(Dictionary<string, YamlNode> keys, string key) => Number<int>(keys, key, "an integer", t => int.TryParse(t, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v : null);
 
     private long? Long(Dictionary<string, YamlNode> keys, string key) => Number<long>(keys, key, "a non-negative integer", t => long.TryParse(t, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) && v >= 0 ? v : null);
 
@@ -379,7 +406,7 @@ public sealed class ExperimentFileReader
         return values;
     }
 
-    private string? FilePath(Dictionary<string, YamlNode> keys, string key, bool mustExist, YamlNode? requiredIn = null)
+    internal string? FilePath(Dictionary<string, YamlNode> keys, string key, bool mustExist, YamlNode? requiredIn = null)
     {
         var text = Text(keys, key, requiredIn is not null, requiredIn);
         if (text is null) return null;
@@ -411,6 +438,6 @@ public sealed class ExperimentFileReader
         }
     }
 
-    private void Error(YamlNode node, string key, string message) =>
+    internal void Error(YamlNode node, string key, string message) =>
         _errors.Add($"{_file}:{node.Start.Line}: {key}: {message.TrimEnd('.')}");
 }

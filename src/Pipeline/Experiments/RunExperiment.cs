@@ -42,7 +42,13 @@ public static class RunExperiment
             using var existing = File.Exists(experiment.StorePath) ? RunStore.OpenReadOnly(experiment.StorePath) : null;
             return new ExperimentResult(experiment, ExperimentPlanner.Plan(experiment, existing), [], null, false);
         }
+        return Run(experiment, progress, cancellationToken);
+    }
 
+    /// <summary>Runs an experiment built in code (the nightly service's items), as <c>experiment run</c> runs a file's.</summary>
+    public static ExperimentResult Run(Experiment experiment, IProgress<ExperimentProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        CheckOutputs(experiment);
         using var store = RunStore.Open(experiment.StorePath);
         var plan = ExperimentPlanner.Plan(experiment, store);
         var total = plan.Where(s => !s.Done).Sum(s => s.MissingItems);
