@@ -20,6 +20,7 @@ public static class Program
         ScoreCommand.Create(),
         ReportCommand.Create(),
         ExperimentCommand.Create(),
+        MergeCommand.Create(),
         BenchCommand.Create(),
     };
 

@@ -64,7 +64,10 @@ public readonly record struct ShardSpec
         var parts = text.Split('/');
         if (parts.Length != 2 || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var index)
             || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var count))
+        {
             throw new ArgumentException($"{source} must be INDEX/COUNT with 0 <= INDEX < COUNT, for example 3/16; got '{text}'.");
+        }
+
         try
         {
             return new ShardSpec(index, count);
