@@ -21,6 +21,7 @@ public static class Program
         ReportCommand.Create(),
         ExperimentCommand.Create(),
         NightlyCommand.Create(),
+        MergeCommand.Create(),
         BenchCommand.Create(),
     };
 

@@ -12,11 +12,13 @@ internal static class ExperimentCommand
     private static readonly Argument<FileInfo> File = new Argument<FileInfo>("experiment") { Description = "Experiment file (YAML, or the same structure in JSON)" }.AcceptExistingOnly();
     private static readonly Option<bool> DryRun = new("--dry-run") { Description = "Print the plan (each stage, done or to do, with its estimated tokens) and run nothing" };
     private static readonly NativeOptions Native = new();
+    private static readonly ShardOptions Sharding = new();
 
     public static Command Create()
     {
         var run = new Command("run", "Run every missing stage (sample, import, score), then write the report folder; reruns skip what is stored") { File, DryRun };
         Native.AddLibraryTo(run);
+        Sharding.AddTo(run);
         run.SetAction((pr, ct) => CommandErrors.Run(pr, () =>
         {
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, Program.Interruption);
@@ -30,7 +32,7 @@ internal static class ExperimentCommand
 
     private static int Run(ParseResult pr, CancellationToken ct)
     {
-        var request = new ExperimentRequest(pr.GetValue(File)!.FullName) { DryRun = pr.GetValue(DryRun) };
+        var request = new ExperimentRequest(pr.GetValue(File)!.FullName) { DryRun = pr.GetValue(DryRun), Shard = Sharding.Read(pr) };
         var output = pr.InvocationConfiguration.Output;
         if (request.DryRun)
         {
@@ -47,6 +49,11 @@ internal static class ExperimentCommand
         {
             pr.InvocationConfiguration.Error.WriteLine($"interrupted: finished work is stored; resume with: {Program.CommandLine ?? "the same command"}");
             return ExitCodes.Interrupted;
+        }
+        if (result.Shard is { } shard)
+        {
+            output.WriteLine($"shard {shard} stored in {result.StorePath}; once every shard is done: bestofn merge {result.Experiment.StorePath} <the shard stores>, then bestofn experiment report {pr.GetValue(File)!.Name}");
+            return ExitCodes.Ok;
         }
         WriteReport(output, result.Report!);
         return ExitCodes.Ok;

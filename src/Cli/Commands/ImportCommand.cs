@@ -23,6 +23,7 @@ internal static class ImportCommand
     {
         Description = "What the shipped scores are: orm (one score per answer; a one-number list is unwrapped) or prm (step probabilities in [0, 1]). Default: numbers are ORM, lists PRM",
     }.OneOf("orm", "prm");
+    private static readonly ShardOptions Sharding = new();
     private static readonly Option<string[]> Field = new("--field") { Description = "Map a field to the line's property: id=, prompt=, gold=, answers=, label=, scores= (repeatable)" };
 
     public static Command Create()
@@ -31,6 +32,7 @@ internal static class ImportCommand
         {
             File, Format, StorePath, RunName, Gold, Field, Style, MinGoldMatch, ScoresAs,
         };
+        Sharding.AddTo(command);
         command.SetAction((pr, ct) => CommandErrors.Run(pr, () => Run(pr)));
         return command;
     }
@@ -48,11 +50,12 @@ internal static class ImportCommand
             Style = pr.GetValue(Style),
             MinGoldMatch = pr.GetValue(MinGoldMatch),
             ScoresAs = pr.GetValue(ScoresAs) switch { "orm" => ShippedScoreKind.Orm, "prm" => ShippedScoreKind.Prm, _ => null },
+            Shard = Sharding.Read(pr),
         });
         var output = pr.InvocationConfiguration.Output;
         var summary = result.Summary;
         if (result.GoldMatched is { } matched) output.WriteLine($"gold: {matched} of {summary.Problems} problems matched a question of {pr.GetValue(Gold)} ({summary.Problems - matched} unmatched)");
-        output.WriteLine($"run {summary.Run.RunId} in {result.StorePath}: {summary.Problems} problems, {summary.SamplesInserted} samples imported, {summary.SamplesAlreadyStored} already stored");
+        output.WriteLine($"run {summary.Run.RunId} in {result.StorePath}{(result.Shard is { } shard ? $" (shard {shard})" : "")}: {summary.Problems} problems, {summary.SamplesInserted} samples imported, {summary.SamplesAlreadyStored} already stored");
         output.WriteLine($"labels: {summary.LabelledSamples} samples carry the shipped label" + (summary.ScoresImported > 0 ? $"; {summary.ScoresImported} shipped scores stored as scorer '{SampleSetImport.ImportedScorerId}' ({(result.ScoresKind == ShippedScoreKind.Prm ? "PRM step scores" : "ORM scores")})" : ""));
         var agreement = result.Agreement;
         if (agreement.Compared > 0)

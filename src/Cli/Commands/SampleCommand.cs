@@ -23,13 +23,14 @@ internal static class SampleCommand
     private static readonly SamplingOptionGroup Sampling = new(new SamplerOptions());
     private static readonly PromptOptionGroup Prompt = new(new PromptOptions());
     private static readonly NativeOptions Native = new();
+    private static readonly ShardOptions Sharding = new();
 
     public static Command Create()
     {
         return new Command("sample", "Draw N solutions per problem from a GGUF model into the run store (reruns resume)")
         {
             Model, Dataset, Field, StorePath, Out, RunName, Limit, ProblemIds,
-        }.WithAction(Run, Sampling, Prompt, Native);
+        }.WithAction(Run, Sampling, Prompt, Native, Sharding);
     }
 
     private static int Run(ParseResult pr, CancellationToken ct)
@@ -46,6 +47,7 @@ internal static class SampleCommand
             JsonlOut = pr.GetValue(Out)?.FullName,
             RunName = pr.GetValue(RunName),
             GpuLayers = pr.GetValue(Native.GpuLayers),
+            Shard = Sharding.Read(pr),
         };
         if (request.Validate() is { Count: > 0 } errors) return CommandErrors.Invalid(pr, errors);
         Native.Load(pr);

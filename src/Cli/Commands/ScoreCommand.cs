@@ -10,7 +10,7 @@ namespace BestOfN.Cli.Commands;
 /// <summary>`score`: reward-model scores for a run's stored samples, resumable, written beside them in the run store.</summary>
 internal static class ScoreCommand
 {
-    private static readonly Option<FileInfo> StorePath = new Option<FileInfo>("--store") { Description = "SQLite run store", DefaultValueFactory = _ => new FileInfo(PipelineDefaults.StorePath) }.AcceptExistingOnly();
+    private static readonly Option<FileInfo> StorePath = new("--store") { Description = "SQLite run store (with --shard: the shard's own store is derived from it)", DefaultValueFactory = _ => new FileInfo(PipelineDefaults.StorePath) };
     private static readonly Option<string?> RunName = new("--run") { Description = "Run to score (default: the store's only run)" };
     private static readonly Option<FileInfo> RewardModel = new Option<FileInfo>("--reward-model") { Description = "Reward model: a GGUF (llama.cpp protocols) or an ONNX file (--protocol onnx)", Required = true }.AcceptExistingOnly();
     private static readonly Option<string?> ScorerName = new("--scorer") { Description = "Scorer id (default: derived from the model hash and every setting that changes scores)" };
@@ -18,13 +18,14 @@ internal static class ScoreCommand
     private static readonly Option<bool> ShowPrompt = new("--show-prompt") { Description = "Print the text the reward model reads for the first answer (the rendered conversation)" };
     private static readonly ScorerOptionGroup Scorer = new();
     private static readonly NativeOptions Native = new();
+    private static readonly ShardOptions Sharding = new();
 
     public static Command Create()
     {
         return new Command("score", "Score a run's stored samples with a reward model (ORM/PRM); every step score is kept, and reruns resume")
         {
             StorePath, RunName, RewardModel, ScorerName, ProblemIds, ShowPrompt,
-        }.WithAction(Run, Scorer, Native);
+        }.WithAction(Run, Scorer, Native, Sharding);
     }
 
     private static int Run(ParseResult pr, CancellationToken ct)
@@ -39,6 +40,7 @@ internal static class ScoreCommand
             ScorerName = pr.GetValue(ScorerName),
             ProblemIds = CommonOptions.SplitIds(pr.GetValue(ProblemIds))?.ToHashSet(),
             ShowPrompt = pr.GetValue(ShowPrompt),
+            Shard = Sharding.Read(pr),
         };
         if (request.Scorer.Validate() is { Count: > 0 } errors) return CommandErrors.Invalid(pr, errors);
         Native.Load(pr);

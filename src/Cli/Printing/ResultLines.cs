@@ -14,7 +14,8 @@ internal static class ResultLines
     public static void Write(TextWriter output, SampleResult result)
     {
         var s = result.Summary;
-        output.WriteLine($"run {result.RunId} in {result.Destination}: {result.Problems} problems × {result.N} samples, model {result.ModelName} ({result.ModelDescription})");
+        var shard = result.Shard is { } sh ? $" (shard {sh}; merge the shards with bestofn merge)" : "";
+        output.WriteLine($"run {result.RunId} in {result.Destination}: {result.Problems} problems × {result.N} samples, model {result.ModelName} ({result.ModelDescription}){shard}");
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"done: {s.SamplesDrawn} samples drawn, {s.SamplesSkipped} already stored, {s.TokensGenerated} tokens in {s.Elapsed.TotalSeconds:F1} s " +
             $"({s.TokensGenerated / Math.Max(s.Elapsed.TotalSeconds, 1e-9):F0} tok/s); prompt tokens prefilled: {s.PromptTokensPrefilled} (once per problem)"));

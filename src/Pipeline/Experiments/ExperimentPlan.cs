@@ -1,4 +1,5 @@
 using BestOfN.Pipeline.Expo;
+using BestOfN.Pipeline.Sharding;
 using BestOfN.Problems;
 using BestOfN.Store;
 using BestOfN.Verifier.Import;
@@ -33,12 +34,13 @@ public sealed record ExperimentStage(StageKind Kind, string Generator, string Da
 public static class ExperimentPlanner
 {
     /// <param name="store">The experiment's store, or null when it does not exist yet (every stage is to do).</param>
-    public static IReadOnlyList<ExperimentStage> Plan(Experiment experiment, RunStore? store)
+    /// <param name="shard">Plan only this shard's problems (the store is then the shard's own); null for all.</param>
+    public static IReadOnlyList<ExperimentStage> Plan(Experiment experiment, RunStore? store, ShardSpec? shard = null)
     {
         Func<string, string> hash = store is null ? RunStore.FileSha256 : store.ModelHash;
         var stages = new List<ExperimentStage>();
         var sets = new List<ExperimentStage>();
-        var problems = experiment.Datasets.ToDictionary(d => d.Name, d => DatasetLoader.Select(DatasetLoader.Load(d.Spec), d.ProblemIds, d.Limit));
+        var problems = experiment.Datasets.ToDictionary(d => d.Name, d => Shard(DatasetLoader.Select(DatasetLoader.Load(d.Spec), d.ProblemIds, d.Limit), shard));
         foreach (var generator in experiment.Generators)
         {
             string? modelPath = null;
@@ -54,7 +56,7 @@ public static class ExperimentPlanner
                     modelPath = done ? built : null;
                     break;
                 case ImportSource import:
-                    sets.Add(ImportStage(generator, import, store));
+                    sets.Add(ImportStage(generator, import, store, shard));
                     continue;
             }
             foreach (var dataset in experiment.Datasets)
@@ -89,11 +91,15 @@ public static class ExperimentPlanner
         return new ExperimentStage(StageKind.Sample, generator.Name, dataset.Name, null, missing == 0, missing, missing * generator.Sampler.MaxTokens, runId, null, modelPath);
     }
 
-    private static ExperimentStage ImportStage(ExperimentGenerator generator, ImportSource import, RunStore? store)
+    private static IReadOnlyList<Problem> Shard(IReadOnlyList<Problem> problems, ShardSpec? shard) => shard is { } s ? s.Select(problems, p => p.Id) : problems;
+
+    private static ExperimentStage ImportStage(ExperimentGenerator generator, ImportSource import, RunStore? store, ShardSpec? shard)
     {
         var map = SampleSetFieldMap.Parse(import.Format, import.FieldMappings);
         var runId = SampleSetImport.RunIdFor(import.Path, import.Format, map, import.Style);
-        var lines = File.ReadLines(import.Path).Count(l => !string.IsNullOrWhiteSpace(l));
+        var lines = shard is { } s
+            ? s.Select(SampleSetReader.Read(Path.GetFullPath(import.Path), import.Format, map), p => p.ProblemId).Count
+            : File.ReadLines(import.Path).Count(l => !string.IsNullOrWhiteSpace(l));
         var stored = store?.Run(runId) is null ? 0 : store!.Problems(runId).Count;
         return new ExperimentStage(StageKind.Import, generator.Name, DatasetOf(import), null, stored >= lines, Math.Max(0, lines - stored), 0, runId, null, import.Path);
     }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using BestOfN.Pipeline.Experiments.Report;
 using BestOfN.Pipeline.Expo;
+using BestOfN.Pipeline.Sharding;
 using BestOfN.Sampler.Sampling;
 using BestOfN.Store;
 using BestOfN.Verifier.Scoring;
@@ -12,6 +13,12 @@ public sealed record ExperimentRequest(string ExperimentFile)
 {
     /// <summary>Print the plan; run nothing, write nothing.</summary>
     public bool DryRun { get; init; }
+
+    /// <summary>
+    /// Do only this shard's problems, into the shard's own store (<see cref="ShardSpec.StorePath"/> of the file's store); the report is
+    /// written once the shards are merged into the file's store (<c>bestofn merge</c>, then <c>experiment report</c>). Null for all.
+    /// </summary>
+    public ShardSpec? Shard { get; init; }
 }
 
 /// <summary>Where the whole plan stands: the stage running (1-based) and the items (samples, answers) done of all the plan's missing ones.</summary>
@@ -22,9 +29,10 @@ public readonly record struct ExperimentProgress(int Stage, int Stages, string L
 public sealed record StageOutcome(ExperimentStage Stage, bool Ran, string Summary);
 
 /// <param name="Plan">The stages as planned before anything ran.</param>
-/// <param name="Report">The report folder's files; null for a dry run or an interrupted one.</param>
+/// <param name="Report">The report folder's files; null for a dry run, an interrupted one or a shard.</param>
+/// <param name="StorePath">The store the stages wrote: the file's, or the shard's own.</param>
 public sealed record ExperimentResult(Experiment Experiment, IReadOnlyList<ExperimentStage> Plan, IReadOnlyList<StageOutcome> Outcomes, ExperimentReportFiles? Report,
-    bool Interrupted);
+    bool Interrupted, string StorePath = "", ShardSpec? Shard = null);
 
 /// <summary>
 /// <c>experiment run</c>: builds ExPO models, samples each generator × dataset, imports published sets, scores every set with every
@@ -37,20 +45,24 @@ public static class RunExperiment
     {
         var experiment = ExperimentFileReader.Read(request.ExperimentFile);
         CheckOutputs(experiment);
+        var shard = request.Shard;
+        var storePath = Path.GetFullPath(shard?.StorePath(experiment.StorePath) ?? experiment.StorePath);
         if (request.DryRun)
         {
-            using var existing = File.Exists(experiment.StorePath) ? RunStore.OpenReadOnly(experiment.StorePath) : null;
-            return new ExperimentResult(experiment, ExperimentPlanner.Plan(experiment, existing), [], null, false);
+            using var existing = File.Exists(storePath) ? RunStore.OpenReadOnly(storePath) : null;
+            return new ExperimentResult(experiment, ExperimentPlanner.Plan(experiment, existing, shard), [], null, false, storePath, shard);
         }
-        return Run(experiment, progress, cancellationToken);
+        return Run(experiment, progress, cancellationToken, shard);
     }
 
     /// <summary>Runs an experiment built in code (the nightly service's items), as <c>experiment run</c> runs a file's.</summary>
-    public static ExperimentResult Run(Experiment experiment, IProgress<ExperimentProgress>? progress = null, CancellationToken cancellationToken = default)
+    public static ExperimentResult Run(Experiment experiment, IProgress<ExperimentProgress>? progress = null, CancellationToken cancellationToken = default,
+        ShardSpec? shard = null)
     {
         CheckOutputs(experiment);
-        using var store = RunStore.Open(experiment.StorePath);
-        var plan = ExperimentPlanner.Plan(experiment, store);
+        var storePath = Path.GetFullPath(shard?.StorePath(experiment.StorePath) ?? experiment.StorePath);
+        using var store = RunStore.Open(storePath);
+        var plan = ExperimentPlanner.Plan(experiment, store, shard);
         var total = plan.Where(s => !s.Done).Sum(s => s.MissingItems);
         var outcomes = new List<StageOutcome>();
         long finished = 0;
@@ -58,24 +70,30 @@ public static class RunExperiment
         // Builds first, then sample sets, then scores: each phase is planned again, since it needs what the one before made.
         foreach (var phase in new[] { new[] { StageKind.BuildModel }, [StageKind.Sample, StageKind.Import], [StageKind.Score] })
         {
-            foreach (var stage in ExperimentPlanner.Plan(experiment, store).Where(s => phase.Contains(s.Kind)))
+            foreach (var stage in ExperimentPlanner.Plan(experiment, store, shard).Where(s => phase.Contains(s.Kind)))
             {
                 if (stage.Done)
                 {
                     outcomes.Add(new StageOutcome(stage, false, "done already"));
                     continue;
                 }
+                if (shard is not null && stage.Kind == StageKind.Score && (stage.RunId is null || store.Run(stage.RunId) is null))
+                {
+                    outcomes.Add(new StageOutcome(stage, false, $"nothing to score: shard {shard} holds none of this set's problems"));
+                    continue;
+                }
                 stageNumber++;
                 var stages = plan.Count(s => !s.Done);
-                outcomes.Add(RunStage(experiment, store, stage, progress, stageNumber, stages, finished, total, cancellationToken));
+                outcomes.Add(RunStage(experiment, store, stage, progress, stageNumber, stages, finished, total, shard, cancellationToken));
                 finished += stage.MissingItems;
                 progress?.Report(new ExperimentProgress(stageNumber, stages, stage.Label, finished, total, null, null));
-                if (cancellationToken.IsCancellationRequested) return new ExperimentResult(experiment, plan, outcomes, null, true);
+                if (cancellationToken.IsCancellationRequested) return new ExperimentResult(experiment, plan, outcomes, null, true, storePath, shard);
             }
         }
-        RecordCells(experiment, store);
+        RecordCells(experiment, store, shard);
+        if (shard is not null) return new ExperimentResult(experiment, plan, outcomes, null, false, storePath, shard);
         var report = ReportExperiment.Write(experiment, store);
-        return new ExperimentResult(experiment, plan, outcomes, report, false);
+        return new ExperimentResult(experiment, plan, outcomes, report, false, storePath);
     }
 
     /// <summary>Refuses an output folder that would write over the store or the experiment file before any work starts.</summary>
@@ -87,7 +105,7 @@ public static class RunExperiment
 
     /// <summary>Where a running stage reports: its place in the plan, and the items the stages before it finished.</summary>
     private sealed record StageContext(Experiment Experiment, RunStore Store, ExperimentStage Stage, ExperimentGenerator Generator, IProgress<ExperimentProgress>? Progress,
-        int Number, int Count, long Before, long Total)
+        int Number, int Count, long Before, long Total, ShardSpec? Shard)
     {
         public IProgress<SamplingProgress>? Sampling => Progress is null ? null : new Relay<SamplingProgress>(p =>
             Progress.Report(new ExperimentProgress(Number, Count, Stage.Label, Before + p.SamplesDone - p.SamplesResumed, Total, p, null)));
@@ -97,9 +115,9 @@ public static class RunExperiment
     }
 
     private static StageOutcome RunStage(Experiment experiment, RunStore store, ExperimentStage stage, IProgress<ExperimentProgress>? progress, int number, int count,
-        long before, long total, CancellationToken cancellationToken)
+        long before, long total, ShardSpec? shard, CancellationToken cancellationToken)
     {
-        var context = new StageContext(experiment, store, stage, experiment.Generators.First(g => g.Name == stage.Generator), progress, number, count, before, total);
+        var context = new StageContext(experiment, store, stage, experiment.Generators.First(g => g.Name == stage.Generator), progress, number, count, before, total, shard);
         return stage.Kind switch
         {
             StageKind.BuildModel => BuildModel(context, cancellationToken),
@@ -129,7 +147,8 @@ public static class RunExperiment
             ModelPath = c.Stage.ModelPath!,
             Sampler = c.Generator.Sampler,
             Prompt = c.Generator.Prompt,
-            StorePath = c.Store.Path,
+            StorePath = c.Experiment.StorePath,
+            Shard = c.Shard,
             GpuLayers = c.Generator.GpuLayers,
         }, c.Sampling, cancellationToken);
         var s = result.Summary;
@@ -146,7 +165,8 @@ public static class RunExperiment
             Path = import.Path,
             Format = import.Format,
             FieldMappings = import.FieldMappings,
-            StorePath = c.Store.Path,
+            StorePath = c.Experiment.StorePath,
+            Shard = c.Shard,
             Gold = import.Gold,
             Style = import.Style,
             MinGoldMatch = import.MinGoldMatch,
@@ -161,7 +181,7 @@ public static class RunExperiment
         var clock = Stopwatch.StartNew();
         var rewardModel = c.Experiment.RewardModels.First(r => r.Name == c.Stage.RewardModel);
         var run = StoredRuns.Select(c.Store, c.Stage.RunId);
-        var request = new ScoreRequest { StorePath = c.Store.Path, ModelPath = rewardModel.ModelPath, Scorer = rewardModel.Scorer, GpuLayers = rewardModel.GpuLayers };
+        var request = new ScoreRequest { StorePath = c.Store.Path, ModelPath = rewardModel.ModelPath, Scorer = rewardModel.Scorer, GpuLayers = rewardModel.GpuLayers, Shard = c.Shard };
         var result = ScoreRun.Run(c.Store, run, request, c.Scoring, cancellationToken);
         c.Store.AddStageAccounting(new StageAccounting(run.RunId, result.ScorerId, 0, 0, result.Summary.TokensScored, clock.Elapsed.TotalMilliseconds));
         c.Store.SaveExperimentCell(new ExperimentCell(c.Experiment.Name, c.Generator.Name, c.Stage.Dataset, rewardModel.Name, run.RunId, result.ScorerId));
@@ -169,9 +189,9 @@ public static class RunExperiment
     }
 
     /// <summary>Points every cell of the experiment at its current run and scorer, those done before this invocation included.</summary>
-    private static void RecordCells(Experiment experiment, RunStore store)
+    private static void RecordCells(Experiment experiment, RunStore store, ShardSpec? shard)
     {
-        foreach (var stage in ExperimentPlanner.Plan(experiment, store).Where(s => s.Done && s.RunId is not null))
+        foreach (var stage in ExperimentPlanner.Plan(experiment, store, shard).Where(s => s.Done && s.RunId is not null))
         {
             if (stage.Kind is StageKind.Sample or StageKind.Import)
                 store.SaveExperimentCell(new ExperimentCell(experiment.Name, stage.Generator, stage.Dataset, "", stage.RunId!, ""));

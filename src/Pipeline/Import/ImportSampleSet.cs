@@ -36,12 +36,17 @@ public sealed record ImportRequest
     /// <summary>What the shipped scores are; null infers it (numbers are ORM scores, lists PRM step scores) and asks when it cannot tell.
     /// Stored with the run when given.</summary>
     public ShippedScoreKind? ScoresAs { get; init; }
+
+    /// <summary>Import only this shard's problems, into its own store (<see cref="Sharding.ShardSpec.StorePath"/>); null for all.</summary>
+    public Sharding.ShardSpec? Shard { get; init; }
 }
 
 /// <param name="GoldMatched">Problems that got a gold from <see cref="ImportRequest.Gold"/>; null without one.</param>
 /// <param name="Agreement">How the shipped labels compare with our grading against the gold.</param>
 /// <param name="ScoresKind">What the shipped scores were taken as; null when the set ships none.</param>
-public sealed record ImportResult(ImportSummary Summary, string StorePath, int? GoldMatched, LabelAgreement Agreement, ShippedScoreKind? ScoresKind = null);
+/// <param name="Shard">The shard imported; null for the whole set.</param>
+public sealed record ImportResult(ImportSummary Summary, string StorePath, int? GoldMatched, LabelAgreement Agreement, ShippedScoreKind? ScoresKind = null,
+    Sharding.ShardSpec? Shard = null);
 
 /// <summary>Imports a published sample set (RLHFlow test sets, search-and-learn outputs) into the run store; shipped labels are kept.</summary>
 public static class ImportSampleSet
@@ -67,8 +72,8 @@ public static class ImportSampleSet
                     $"--gold: {count} of {needing} problems matched a question ({100.0 * count / Math.Max(1, needing):F1}%), fewer than --min-gold-match {request.MinGoldMatch:0.###}; unmatched, e.g. {string.Join(", ", unmatched)}. Nothing was imported; lower --min-gold-match to import anyway."));
             }
         }
-        using var store = RunStore.Open(request.StorePath);
-        var summary = SampleSetImport.Import(store, path, request.Format, map, problems, request.RunName, request.Style, request.ScoresAs);
-        return new ImportResult(summary, store.Path, matched, LabelAgreement.Compute(store, summary.Run.RunId, new AnswerGrader()), scoresKind);
+        using var store = RunStore.Open(request.Shard?.StorePath(request.StorePath) ?? request.StorePath);
+        var summary = SampleSetImport.Import(store, path, request.Format, map, problems, request.RunName, request.Style, request.ScoresAs, request.Shard);
+        return new ImportResult(summary, store.Path, matched, LabelAgreement.Compute(store, summary.Run.RunId, new AnswerGrader()), scoresKind, request.Shard);
     }
 }

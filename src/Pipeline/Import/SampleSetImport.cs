@@ -40,8 +40,10 @@ public static class SampleSetImport
     public static string RunIdFor(string path, SampleSetFormat format, SampleSetFieldMap map, string? style, ShippedScoreKind? scoresAs = null) =>
         RunIdentity.IdFor("import-", ConfigJson(path, format, map, style, scoresAs));
 
+    /// <param name="shard">Import only this shard's problems (each keeps its position in the whole set); null for all. A shard that holds
+    /// none of the set's problems writes nothing.</param>
     public static ImportSummary Import(RunStore store, string path, SampleSetFormat format, SampleSetFieldMap map, IReadOnlyList<ImportedProblem> problems, string? runName = null,
-        string? style = null, ShippedScoreKind? scoresAs = null)
+        string? style = null, ShippedScoreKind? scoresAs = null, Sharding.ShardSpec? shard = null)
     {
         var config = ConfigJson(path, format, map, style, scoresAs);
         var runId = runName ?? RunIdentity.IdFor("import-", config);
@@ -50,12 +52,18 @@ public static class SampleSetImport
             new StoredProblem(runId, p.ProblemId, i, p.Prompt, p.Gold, p.Fields, null, null),
             p.Answers.Select((a, k) => new StoredSample(runId, p.ProblemId, k, 0, a, 0, "imported", null, 0, p.Labels?[k])).ToList(),
             p.Scores?.Select((s, k) => new StoredScore(p.ProblemId, k, ScoreStatus.Ok.Name(), s.Steps ?? [], s.Outcome, [], s.Steps?.Count ?? 1, 0, 0)).ToList() ?? [])).ToList();
+        if (shard is { } part)
+        {
+            rows = [.. part.Select(rows, r => r.Problem.ProblemId)];
+            if (rows.Count == 0) return new ImportSummary(run, 0, 0, 0, 0, 0);
+        }
 
         var scores = rows.SelectMany(r => r.Scores).ToList();
         var scorer = scores.Count == 0 ? null : new ScorerInfo(runId, ImportedScorerId, ImportedScorerId, ScoresSteps: scores.Any(s => s.OrmScore is null), null, null, config,
             JsonSerializer.Serialize(new { source = System.IO.Path.GetFileName(path), note = "scores shipped with the sample set" }), DateTimeOffset.UtcNow);
         var written = store.SaveImport(run, scorer, rows);
+        if (shard is { } recorded) store.SaveShard(new ShardRecord(written.Run.RunId, recorded.Index, recorded.Count, null, [.. problems.Select(p => p.ProblemId)]));
         var samples = rows.SelectMany(r => r.Samples).ToList();
-        return new ImportSummary(written.Run, problems.Count, written.SamplesInserted, samples.Count - written.SamplesInserted, samples.Count(s => s.Label is not null), scores.Count);
+        return new ImportSummary(written.Run, rows.Count, written.SamplesInserted, samples.Count - written.SamplesInserted, samples.Count(s => s.Label is not null), scores.Count);
     }
 }

@@ -1,4 +1,5 @@
 using BestOfN.Llama;
+using BestOfN.Pipeline.Sharding;
 using BestOfN.Problems;
 using BestOfN.Sampler.Prompting;
 using BestOfN.Sampler.Sampling;
@@ -33,14 +34,18 @@ public sealed record SampleRequest
 
     public int GpuLayers { get; init; }
 
+    /// <summary>Sample only this shard's problems, into its own store (<see cref="ShardSpec.StorePath"/>); null for the whole run.</summary>
+    public ShardSpec? Shard { get; init; }
+
     /// <summary>Every problem with the request, listed together.</summary>
     public IReadOnlyList<string> Validate() => [.. Sampler.Validate(), .. Prompt.Validate(), .. Limit is <= 0 ? [$"--limit must be 1 or more, not {Limit}."] : Array.Empty<string>()];
 }
 
 /// <param name="Destination">The store or JSONL file the samples are in.</param>
 /// <param name="Stored">Samples of the run in the store once this invocation ended; null for a JSONL file.</param>
+/// <param name="Shard">The shard sampled; null for the whole run.</param>
 public sealed record SampleResult(string RunId, string Destination, int Problems, int N, string ModelName, string ModelDescription, SamplingSummary Summary,
-    long? Stored = null);
+    long? Stored = null, ShardSpec? Shard = null);
 
 /// <summary>Samples N solutions per problem of a dataset into the run store (or a JSONL file); a rerun resumes. llama.cpp must be loaded.</summary>
 public static class SampleDataset
@@ -48,22 +53,27 @@ public static class SampleDataset
     public static SampleResult Run(SampleRequest request, IProgress<SamplingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         PipelineErrors.ThrowIfInvalid(request.Validate());
+        if (request.Shard is { } sharded && request.JsonlOut is not null) request = request with { JsonlOut = sharded.StorePath(request.JsonlOut) };
         if (request.JsonlOut is { } jsonl) OutputFiles.EnsureNotAnInput(jsonl, "--out", request.Dataset.Path, request.ModelPath, request.Prompt.MessagesFile, request.Prompt.FewShotSource?.Path);
-        var problems = DatasetLoader.Select(DatasetLoader.Load(request.Dataset), request.ProblemIds, request.Limit);
+        var runProblems = DatasetLoader.Select(DatasetLoader.Load(request.Dataset), request.ProblemIds, request.Limit);
+        // A shard keeps each problem's position in the whole run, so merged shards list their problems as one run does.
+        var problems = request.Shard is { } shard ? shard.Select(runProblems, p => p.Id) : runProblems;
         using var model = LlamaModel.Load(request.ModelPath, new LlamaModelOptions { GpuLayers = request.GpuLayers });
         var renderer = new PromptRenderer(model, request.Prompt);
         var prompts = SamplingJob.Prepare(model, problems, renderer, request.Sampler); // refuses a prompt too long for the model before the store is touched
-        using var store = request.JsonlOut is null ? RunStore.Open(request.StorePath) : null;
+        using var store = request.JsonlOut is null ? RunStore.Open(request.Shard?.StorePath(request.StorePath) ?? request.StorePath) : null;
         var modelHash = store?.ModelHash(request.ModelPath) ?? RunStore.FileSha256(request.ModelPath);
         var config = RunIdentity.SamplingConfigJson(modelHash, request.Dataset.Name, request.Prompt, request.Sampler);
         var runId = request.RunName ?? RunIdentity.RunIdFor(config);
         store?.EnsureRun(new RunInfo(runId, "sample", request.Dataset.Name, Path.GetFullPath(request.ModelPath), modelHash, config, DateTimeOffset.UtcNow));
         using var runLock = store is null ? null : RunSettingsGuard.Lock(store.Path, runId);
         if (store is not null) RunSettingsGuard.Check(store, runId, request.Sampler);
+        if (store is not null && request.Shard is { } recorded)
+            store.SaveShard(new ShardRecord(runId, recorded.Index, recorded.Count, request.Sampler.N, [.. runProblems.Select(p => p.Id)]));
         using var jsonlSink = request.JsonlOut is null ? null : new JsonlSampleSink(Path.GetFullPath(request.JsonlOut), runId);
-        ISampleSink sink = jsonlSink ?? (ISampleSink)new RunStoreSink(store!, runId, problems);
+        ISampleSink sink = jsonlSink ?? (ISampleSink)new RunStoreSink(store!, runId, runProblems);
         var summary = SamplingJob.Run(model, problems, renderer, request.Sampler, sink, progress, cancellationToken, prompts);
         return new SampleResult(runId, store?.Path ?? jsonlSink!.Path, problems.Count, request.Sampler.N, Path.GetFileName(request.ModelPath), model.Description, summary,
-            store?.SampleCount(runId));
+            store?.SampleCount(runId), request.Shard);
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using BestOfN.Pipeline.Sharding;
 using BestOfN.Store;
 using BestOfN.Verifier.Scoring;
 
@@ -25,6 +26,9 @@ public sealed record ScoreRequest
     /// <summary>Only these problems; null for all.</summary>
     public IReadOnlySet<string>? ProblemIds { get; init; }
 
+    /// <summary>Score only this shard's problems, in the shard's own store (<see cref="ShardSpec.StorePath"/>, as <c>sample --shard</c> wrote it); null for all.</summary>
+    public ShardSpec? Shard { get; init; }
+
     /// <summary>Return the text the model reads for the first answer (the rendered conversation), to check the template.</summary>
     public bool ShowPrompt { get; init; }
 }
@@ -41,7 +45,10 @@ public static class ScoreRun
     public static ScoreResult Run(ScoreRequest request, IProgress<ScoringProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         PipelineErrors.ThrowIfInvalid(request.Scorer.Validate());
-        using var store = RunStore.Open(request.StorePath);
+        var path = Path.GetFullPath(request.Shard?.StorePath(request.StorePath) ?? request.StorePath);
+        if (!File.Exists(path))
+            throw new FileNotFoundException($"No run store at {path}; give --store the file that sample or import wrote{(request.Shard is { } s ? $" (for shard {s}: the store that sample --shard {s} wrote)" : "")}.", path);
+        using var store = RunStore.Open(path);
         return Run(store, StoredRuns.Select(store, request.RunId), request, progress, cancellationToken);
     }
 
@@ -66,7 +73,10 @@ public static class ScoreRun
         var manifest = new SortedDictionary<string, object?>(scorer.Manifest.ToDictionary()) { ["model_sha256"] = sha };
         store.EnsureScorer(new ScorerInfo(run.RunId, scorerId, protocol.Name, protocol.ScoresSteps(options), Path.GetFullPath(request.ModelPath), sha, config,
             JsonSerializer.Serialize(manifest), DateTimeOffset.UtcNow));
-        var scoreStore = new RunStoreScoreStore(store, run.RunId, scorerId, request.ProblemIds);
+        var problemIds = request.Shard is { } shard
+            ? (request.ProblemIds ?? (IEnumerable<string>)store.ProblemIds(run.RunId)).Where(shard.Contains).ToHashSet()
+            : request.ProblemIds;
+        var scoreStore = new RunStoreScoreStore(store, run.RunId, scorerId, problemIds);
         string? firstInput = null;
         if (request.ShowPrompt && scoreStore.Problems().FirstOrDefault(p => p.Answers.Count > 0) is { } first)
             firstInput = scorer.InputText(first.Prompt, first.Answers[0].Text) ?? "(this protocol has no text form of its input)";

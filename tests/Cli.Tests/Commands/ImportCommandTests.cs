@@ -94,6 +94,41 @@ public class ImportCommandTests
     }
 
     [Fact]
+    public void An_import_in_16_shards_merges_into_the_whole_import_with_its_scores()
+    {
+        var dir = CliRunner.TempDir();
+        var file = WriteFile(dir, "sal.jsonl", string.Join('\n', Enumerable.Range(0, 10).Select(i =>
+            $$"""{"problem": "What is {{i}}+1?", "answer": "{{i + 1}}", "unique_id": "test/{{i}}.json", "completions": ["$\\boxed{{{i + 1}}}$", "$\\boxed{0}$"], "scores": [[0.9, 0.{{i}}], [0.2]]}""")));
+        var whole = Path.Combine(dir, "whole.db");
+        Assert.Equal(0, CliRunner.Run("import", "--format", "search-and-learn", file, "--store", whole).ExitCode);
+        var shardStore = Path.Combine(dir, "runs.db");
+        var imported = 0;
+        for (var i = 0; i < 16; i++)
+        {
+            var r = CliRunner.Run("import", "--format", "search-and-learn", file, "--store", shardStore, "--shard", $"{i}/16");
+            Assert.True(r.ExitCode == 0, r.Error);
+            Assert.Contains($"(shard {i}/16)", r.Output);
+            imported += int.Parse(r.Output.Split(": ")[1].Split(' ')[0]);
+        }
+        Assert.Equal(10, imported); // some shards hold none of the 10 problems, and import nothing
+
+        var merged = Path.Combine(dir, "merged.db");
+        var m = CliRunner.Run(["merge", merged, .. Directory.GetFiles(dir, "runs.shard-*-of-016.db")]);
+        Assert.True(m.ExitCode == 0, m.Error + m.Output);
+        Assert.Contains("10 of 10 problems, 20 samples stored", m.Output); // an import ships its own samples per problem: no N to miss
+        Assert.Equal(ExportWithScores(whole), ExportWithScores(merged));
+    }
+
+    private static string ExportWithScores(string db)
+    {
+        using var store = RunStore.OpenReadOnly(db);
+        var writer = new StringWriter();
+        SampleExport.Write(store, store.Runs(), writer, [new ScoreColumns(store)]);
+        Assert.Contains("prm_scores", writer.ToString());
+        return writer.ToString();
+    }
+
+    [Fact]
     public void Search_and_learn_scores_are_exported_as_prm_scores()
     {
         var dir = CliRunner.TempDir();

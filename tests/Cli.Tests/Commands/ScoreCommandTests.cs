@@ -32,6 +32,38 @@ public class ScoreCommandTests
     }
 
     [Fact]
+    public void Scoring_each_shard_store_then_merging_gives_the_scores_of_the_whole_store()
+    {
+        var dir = CliRunner.TempDir();
+        var file = ImportCommandTests.WriteFile(dir, "set.jsonl", string.Join('\n', Enumerable.Range(0, 6).Select(i =>
+            $$"""{"prompt": "What is {{i}} + 1?", "answers": ["Step 1: {{i}} + 1 = {{i + 1}} ки\nStep 2: The answer is {{i + 1}} ки", "Step 1: so 0 ки"], "label": [1, 0]}""")));
+        var whole = Path.Combine(dir, "whole.db");
+        var shards = Path.Combine(dir, "runs.db");
+        string[] scoring = ["--reward-model", RewardModel.Value, "--protocol", "rlhflow-orm", "--batch", "2", "--ctx-size", "1024", "--max-tokens", "512", "--threads", "1"];
+        Assert.Equal(0, CliRunner.Run("import", "--format", "rlhflow", file, "--store", whole).ExitCode);
+        var scored = CliRunner.Run(["score", "--store", whole, .. scoring]);
+        Assert.True(scored.ExitCode == 0, scored.Error);
+        for (var i = 0; i < 2; i++)
+        {
+            Assert.Equal(0, CliRunner.Run("import", "--format", "rlhflow", file, "--store", shards, "--shard", $"{i}/2").ExitCode);
+            var r = CliRunner.Run(["score", "--store", shards, "--shard", $"{i}/2", .. scoring]);
+            Assert.True(r.ExitCode == 0, r.Error);
+            Assert.Contains($"runs.shard-00{i}-of-002.db", r.Output);
+        }
+        var missing = CliRunner.Run(["score", "--store", shards, "--shard", "2/3", .. scoring]);
+        Assert.Equal(2, missing.ExitCode);
+        Assert.Contains("runs.shard-002-of-003.db", missing.Error);
+
+        var merged = Path.Combine(dir, "merged.db");
+        var m = CliRunner.Run("merge", merged, Path.Combine(dir, "runs.shard-000-of-002.db"), Path.Combine(dir, "runs.shard-001-of-002.db"));
+        Assert.True(m.ExitCode == 0, m.Error + m.Output);
+        var lines = Export(merged);
+        Assert.Equal(12, lines.Count);
+        Assert.All(lines, l => Assert.True(l.TryGetProperty("orm_score", out _), l.ToString()));
+        Assert.Equal(Export(whole).Select(l => l.ToString()), lines.Select(l => l.ToString()));
+    }
+
+    [Fact]
     public void Report_from_a_scored_store_fills_the_orm_and_prm_rows()
     {
         var (db, _) = ImportedStore();
