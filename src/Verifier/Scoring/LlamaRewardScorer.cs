@@ -55,7 +55,8 @@ public sealed class LlamaRewardScorer : IRewardScorer
         });
         if (_context.ContextSize < options.ContextSize)
             throw new LlamaException($"llama.cpp gave a KV cache of {_context.ContextSize} cells, fewer than the {options.ContextSize} asked for.");
-        _batch = new LlamaBatch(options.BatchTokens);
+        // llama.cpp lowers n_batch to the context size for causal models, and aborts on a larger batch: fill to what it kept.
+        _batch = new LlamaBatch(Math.Min(options.BatchTokens, _context.BatchSize));
     }
 
     public IVerdictEncoder Encoder { get; }
@@ -175,7 +176,7 @@ public sealed class LlamaRewardScorer : IRewardScorer
         TokensScored += tokens.Length;
     }
 
-    /// <summary>Decodes every answer's tokens after the prefix, answer after answer, in batches of BatchTokens; answer g is sequence g.</summary>
+    /// <summary>Decodes every answer's tokens after the prefix, answer after answer, in batches of BatchTokens (at most the context's n_batch); answer g is sequence g.</summary>
     private void DecodeGroup(EncodedAnswer[] group, int prefix, double[][] scores, CancellationToken cancellationToken)
     {
         var total = group.Sum(a => a.Tokens.Length - prefix);

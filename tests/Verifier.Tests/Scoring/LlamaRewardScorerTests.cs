@@ -141,6 +141,22 @@ public class LlamaRewardScorerTests
     }
 
     [Fact]
+    public void A_batch_larger_than_the_context_is_cut_to_the_n_batch_llama_cpp_kept()
+    {
+        // llama.cpp lowers n_batch to n_ctx and aborts the process on a larger decode (GGML_ASSERT). `bench scoring` on a model with
+        // the Llama-3 tokenizer asked for a 384-cell context at batch 1 with the default 2048 batch tokens, and died there.
+        using var model = LlamaModel.Load(ScoringTestModels.Llama3Prm);
+        var options = new ScoringBenchOptions { Answers = 6, Batches = [1, 3], Threads = 2, FlashAttention = Flash };
+
+        var rows = ScoringBenchmark.Run(model, options).ToList();
+
+        Assert.Equal([1, 3], rows.Select(r => r.Batch));
+        Assert.All(rows, r => Assert.Equal(6, r.Answers));
+        Assert.Equal(rows[0].TokensScored, rows[1].TokensScored);
+        Assert.InRange(ScoringBenchmark.AnswerOwnTokens(model, ScoringBenchmark.SyntheticProblem(model, options), options), options.AnswerTokens / 2, options.AnswerTokens + 64);
+    }
+
+    [Fact]
     public void Problem_prefix_is_prefilled_once_per_problem_not_once_per_answer()
     {
         using var model = LlamaModel.Load(ScoringTestModels.Llama3Prm);
