@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using BestOfN.Cli.Options;
+using BestOfN.Cli.Printing;
 using BestOfN.Llama;
 using BestOfN.Llama.Native;
 using BestOfN.Llama.Peer;
@@ -28,12 +29,13 @@ internal static class BenchCommand
         MinP = SamplerBenchOptions.Defaults.MinP,
     });
     private static readonly NativeOptions Native = new();
+    private static readonly Option<FileInfo?> Json = BenchFigures.JsonOption();
 
     public static Command Create()
     {
         var command = new Command("bench", "Sampler speed (generated and prompt tokens/s) per parallelism, beside llama-batched-bench; subcommands benchmark other stages")
         {
-            Model, Parallel, PromptTokens, GenTokens, Kv, Repeat, Peer,
+            Model, Parallel, PromptTokens, GenTokens, Kv, Repeat, Peer, Json,
             BenchVotingCommand.Create(),
             BenchGradingCommand.Create(),
             BenchScoringCommand.Create(),
@@ -76,6 +78,7 @@ internal static class BenchCommand
         output.WriteLine();
         output.WriteLine("|  kv     | parallel | prefilled | ours PP t/s | ours TG t/s | peer PP t/s | peer TG t/s | TG ratio | PP ratio |");
         output.WriteLine("|---------|---------:|----------:|------------:|------------:|------------:|------------:|---------:|---------:|");
+        var results = new List<object>();
         foreach (var kv in kvLayouts)
         {
             var ours = SamplerBenchmark.Run(model, options with { KvUnified = [kv] }).ToList();
@@ -89,14 +92,13 @@ internal static class BenchCommand
             foreach (var row in ours)
             {
                 var p = peer.FirstOrDefault(x => x.Parallel == row.Parallel);
-                string F(double? v) => v is null ? "-" : v.Value.ToString("F1", CultureInfo.InvariantCulture);
-                string R(double a, double? b) => b is null or 0 ? "-" : (a / b.Value).ToString("F2", CultureInfo.InvariantCulture) + "x";
-                output.WriteLine($"| {(kv ? "unified" : "split"),-7} | {row.Parallel,8} | {row.PromptTokensPrefilled,9} | {F(row.PromptTokensPerSecond),11} | {F(row.GeneratedTokensPerSecond),11} | " +
-                                 $"{F(p?.PromptTokensPerSecond),11} | {F(p?.GeneratedTokensPerSecond),11} | {R(row.GeneratedTokensPerSecond, p?.GeneratedTokensPerSecond),8} | {R(row.PromptTokensPerSecond, p?.PromptTokensPerSecond),8} |");
+                output.WriteLine(BenchFigures.SamplerRow(kv, row, p));
+                results.Add(new { KvUnified = kv, Ours = row, Peer = p, GeneratedRatio = row.GeneratedTokensPerSecond / p?.GeneratedTokensPerSecond, PromptRatio = row.PromptTokensPerSecond / p?.PromptTokensPerSecond });
             }
         }
         output.WriteLine();
         output.WriteLine("prefilled = prompt tokens decoded for the whole problem: the prompt is evaluated once, not once per sequence.");
+        BenchFigures.WriteJson(pr, Json, "sampler", new { Model = modelPath, model.Description, options.PromptTokens, options.GeneratedTokens, Threads = threads, options.Repeat, Chain = chain, Peer = pr.GetValue(Peer)?.FullName }, results);
         return 0;
     }
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using BestOfN.Cli.Printing;
 using BestOfN.Verifier.Grading;
 
 namespace BestOfN.Cli.Commands;
@@ -12,9 +13,10 @@ internal static class BenchGradingCommand
         var seed = new Option<int>("--seed") { Description = "Seed of the synthetic dump", DefaultValueFactory = _ => 0 };
         var extract = new Option<bool>("--extract") { Description = "Wrap each answer in a solution and extract it first" };
         var noCache = new Option<bool>("--no-cache") { Description = "Disable memoisation, to time the engine itself" };
+        var json = BenchFigures.JsonOption();
         var command = new Command("grading", "Grade every answer of a synthetic best-of-N dump on one thread and print grades/s")
         {
-            problems, samples, seed, extract, noCache,
+            problems, samples, seed, extract, noCache, json,
         };
         command.SetAction((parseResult, ct) => CommandErrors.Run(parseResult, () =>
         {
@@ -34,6 +36,8 @@ internal static class BenchGradingCommand
             output.WriteLine($"elapsed, single thread: {result.Elapsed.TotalSeconds:F3} s");
             output.WriteLine($"grades/s: {result.GradesPerSecond:N0}");
             output.WriteLine($"extractions/s (answer found in a solution, not graded): {result.ExtractionsPerSecond:N0}");
+            BenchFigures.WriteJson(parseResult, json, "grading", new { Problems = problemCount, Samples = sampleCount, Seed = parseResult.GetValue(seed), Extract = extracting, Memoisation = options.CacheCapacity > 0 },
+                new { result.Answers, result.DistinctPairs, ElapsedSeconds = result.Elapsed.TotalSeconds, result.GradesPerSecond, result.ExtractionsPerSecond, result.Verdicts, result.Disagreements });
             return ExitCodes.Ok;
         }));
         return command;

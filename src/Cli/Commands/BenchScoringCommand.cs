@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using BestOfN.Cli.Options;
+using BestOfN.Cli.Printing;
 using BestOfN.Llama;
 using BestOfN.Llama.Peer;
 using BestOfN.Pipeline;
@@ -19,12 +20,13 @@ internal static class BenchScoringCommand
     private static readonly Option<string> FlashAttention = ScorerOptionGroup.Switch("--flash-attn", "Flash attention for both: auto, on or off");
     private static readonly Option<FileInfo> Peer = new Option<FileInfo>("--peer") { Description = "Path to llama-batched-bench (scripts/build-llama-batched-bench.sh) to measure S_PP on the same model" }.AcceptExistingOnly();
     private static readonly NativeOptions Native = new();
+    private static readonly Option<FileInfo?> Json = BenchFigures.JsonOption();
 
     public static Command Create()
     {
         var command = new Command("scoring", "Reward-model scoring speed (scored tokens/s) at several batch sizes, beside llama-batched-bench's prompt processing (S_PP)")
         {
-            Model, Batches, Answers, AnswerTokens, PromptTokens, FlashAttention, Peer,
+            Model, Batches, Answers, AnswerTokens, PromptTokens, FlashAttention, Peer, Json,
         };
         Native.AddTo(command);
         command.SetAction((pr, ct) => CommandErrors.Run(pr, () => Run(pr)));
@@ -71,15 +73,16 @@ internal static class BenchScoringCommand
         output.WriteLine();
         output.WriteLine("| batch | answers | tokens scored | prefix prefilled | reads | seconds | answers/s | scored tok/s | peer S_PP t/s | ratio |");
         output.WriteLine("|------:|--------:|--------------:|-----------------:|------:|--------:|----------:|-------------:|--------------:|------:|");
+        var results = new List<object>();
         foreach (var row in ScoringBenchmark.Run(model, options))
         {
             var p = peer.FirstOrDefault(x => x.Parallel == row.Batch);
-            string F(double? v, string f = "F1") => v is null ? "-" : v.Value.ToString(f, CultureInfo.InvariantCulture);
-            var ratio = p is null ? "-" : (row.TokensPerSecond / p.PromptTokensPerSecond).ToString("F2", CultureInfo.InvariantCulture) + "x";
-            output.WriteLine($"| {row.Batch,5} | {row.Answers,7} | {row.TokensScored,13} | {row.PrefixTokens,16} | {row.Reads,5} | {F(row.Seconds, "F2"),7} | {F(row.AnswersPerSecond),9} | {F(row.TokensPerSecond),12} | {F(p?.PromptTokensPerSecond),13} | {ratio,5} |");
+            output.WriteLine(BenchFigures.ScoringRow(row, p));
+            results.Add(new { Ours = row, Peer = p, Ratio = row.TokensPerSecond / p?.PromptTokensPerSecond });
         }
         output.WriteLine();
         output.WriteLine("scored tok/s counts the shared prefix once plus every answer's own tokens; the peer's S_PP is llama-batched-bench -npp <own tokens> -ntg 1 -npl <batch>: batch separate prompts, no sampling, no score reads.");
+        BenchFigures.WriteJson(pr, Json, "scoring", new { Model = modelPath, model.Description, options.Answers, AnswerOwnTokens = own, options.PromptTokens, options.StepEvery, Threads = threads, FlashAttention = flash, Peer = pr.GetValue(Peer)?.FullName }, results);
         return 0;
     }
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
+using BestOfN.Cli.Printing;
 using BestOfN.Voting.Reporting;
 using BestOfN.Voting.Synthetic;
 
@@ -19,9 +20,10 @@ internal static class BenchVotingCommand
             Description = "Random subsets per problem and k where an estimate is Monte Carlo",
             DefaultValueFactory = _ => VotingDefaults.MonteCarloDraws,
         };
+        var json = BenchFigures.JsonOption();
         var command = new Command("voting", "Time every voting curve (k = 1…N, powers of two) and the bootstrap on a synthetic input")
         {
-            problems, samples, bootstrap, seed, monteCarloDraws, repeat,
+            problems, samples, bootstrap, seed, monteCarloDraws, repeat, json,
         };
         command.SetAction((parseResult, ct) => CommandErrors.Run(parseResult, () =>
         {
@@ -59,6 +61,8 @@ internal static class BenchVotingCommand
             output.WriteLine($"bootstrap ({options.BootstrapResamples} resamples over {curves.Metrics.Count * curves.Ks.Count} curve points), median of {repeats}: {bootstrapWall:F3} s wall, {bootstrapCpu:F3} s CPU");
             output.WriteLine();
             MarkdownTable.Write(output, [new DatasetReport("synthetic", result)]);
+            BenchFigures.WriteJson(parseResult, json, "voting", new { Problems = problemCount, Samples = sampleCount, options.Seed, options.MonteCarloDraws, options.BootstrapResamples, Repeats = repeats },
+                new { Metrics = curves.Metrics.Count, Ks = curves.Ks, CurvesWallSeconds = curvesWall, CurvesCpuSeconds = curvesCpu, BootstrapWallSeconds = bootstrapWall, BootstrapCpuSeconds = bootstrapCpu });
             return ExitCodes.Ok;
         }));
         return command;
