@@ -17,21 +17,14 @@ public sealed partial class RunStore
 {
     private bool _experimentTablesReady;
 
-    private bool EnsureExperimentTables()
-    {
-        if (_experimentTablesReady) return true;
-        if (IsReadOnly)
-            return _experimentTablesReady = Scalar<long>("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN ('experiment_cells', 'stage_accounting')") == 2;
-        Write(() => Execute("""
-            CREATE TABLE IF NOT EXISTS experiment_cells(
-                experiment TEXT NOT NULL, generator TEXT NOT NULL, dataset TEXT NOT NULL, reward_model TEXT NOT NULL, run_id TEXT NOT NULL,
-                scorer_id TEXT NOT NULL, PRIMARY KEY(experiment, generator, dataset, reward_model));
-            CREATE TABLE IF NOT EXISTS stage_accounting(
-                run_id TEXT NOT NULL, scorer_id TEXT NOT NULL, prompt_tokens INTEGER NOT NULL, generated_tokens INTEGER NOT NULL,
-                scored_tokens INTEGER NOT NULL, wall_ms REAL NOT NULL, PRIMARY KEY(run_id, scorer_id));
-            """));
-        return _experimentTablesReady = true;
-    }
+    private bool EnsureExperimentTables() => EnsureTables(ref _experimentTablesReady, """
+        CREATE TABLE IF NOT EXISTS experiment_cells(
+            experiment TEXT NOT NULL, generator TEXT NOT NULL, dataset TEXT NOT NULL, reward_model TEXT NOT NULL, run_id TEXT NOT NULL,
+            scorer_id TEXT NOT NULL, PRIMARY KEY(experiment, generator, dataset, reward_model));
+        CREATE TABLE IF NOT EXISTS stage_accounting(
+            run_id TEXT NOT NULL, scorer_id TEXT NOT NULL, prompt_tokens INTEGER NOT NULL, generated_tokens INTEGER NOT NULL,
+            scored_tokens INTEGER NOT NULL, wall_ms REAL NOT NULL, PRIMARY KEY(run_id, scorer_id));
+        """, "experiment_cells", "stage_accounting");
 
     /// <summary>Records (or moves) a cell: a generator whose settings changed points at its new run.</summary>
     public void SaveExperimentCell(ExperimentCell cell)

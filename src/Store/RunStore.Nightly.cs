@@ -22,23 +22,16 @@ public sealed partial class RunStore
 {
     private bool _nightlyTablesReady;
 
-    private bool EnsureNightlyTables()
-    {
-        if (_nightlyTablesReady) return true;
-        if (IsReadOnly)
-            return _nightlyTablesReady = Scalar<long>("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN ('nightly_runs', 'nightly_metrics', 'nightly_state')") == 3;
-        Write(() => Execute("""
-            CREATE TABLE IF NOT EXISTS nightly_runs(
-                id INTEGER PRIMARY KEY, item TEXT NOT NULL, kind TEXT NOT NULL, sha256 TEXT NOT NULL, attempt INTEGER NOT NULL,
-                started TEXT NOT NULL, finished TEXT, status TEXT NOT NULL, error TEXT, run_ids TEXT NOT NULL, reward_models TEXT NOT NULL);
-            CREATE INDEX IF NOT EXISTS nightly_runs_item ON nightly_runs(kind, sha256);
-            CREATE TABLE IF NOT EXISTS nightly_metrics(
-                nightly_run INTEGER NOT NULL REFERENCES nightly_runs(id), name TEXT NOT NULL, value REAL NOT NULL, ci_low REAL, ci_high REAL,
-                PRIMARY KEY(nightly_run, name));
-            CREATE TABLE IF NOT EXISTS nightly_state(key TEXT PRIMARY KEY, value TEXT NOT NULL);
-            """));
-        return _nightlyTablesReady = true;
-    }
+    private bool EnsureNightlyTables() => EnsureTables(ref _nightlyTablesReady, """
+        CREATE TABLE IF NOT EXISTS nightly_runs(
+            id INTEGER PRIMARY KEY, item TEXT NOT NULL, kind TEXT NOT NULL, sha256 TEXT NOT NULL, attempt INTEGER NOT NULL,
+            started TEXT NOT NULL, finished TEXT, status TEXT NOT NULL, error TEXT, run_ids TEXT NOT NULL, reward_models TEXT NOT NULL);
+        CREATE INDEX IF NOT EXISTS nightly_runs_item ON nightly_runs(kind, sha256);
+        CREATE TABLE IF NOT EXISTS nightly_metrics(
+            nightly_run INTEGER NOT NULL REFERENCES nightly_runs(id), name TEXT NOT NULL, value REAL NOT NULL, ci_low REAL, ci_high REAL,
+            PRIMARY KEY(nightly_run, name));
+        CREATE TABLE IF NOT EXISTS nightly_state(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        """, "nightly_runs", "nightly_metrics", "nightly_state");
 
     /// <summary>Records that an attempt started; returns its row id for <see cref="FinishNightlyRun"/>.</summary>
     public long StartNightlyRun(string item, string kind, string sha256, int attempt, DateTimeOffset started, string rewardModels)

@@ -11,20 +11,11 @@ public sealed partial class RunStore
 {
     private bool _shardTableReady;
 
-    private bool EnsureShardTable()
-    {
-        if (_shardTableReady) return true;
-        if (IsReadOnly) return _shardTableReady = TableExists("run_shards");
-        Write(() => Execute("""
-            CREATE TABLE IF NOT EXISTS run_shards(
-                run_id TEXT NOT NULL REFERENCES runs(run_id), shard_index INTEGER NOT NULL, shard_count INTEGER NOT NULL,
-                samples_per_problem INTEGER, problem_ids_json TEXT NOT NULL, PRIMARY KEY(run_id, shard_index, shard_count));
-            """));
-        return _shardTableReady = true;
-    }
-
-    private bool TableExists(string table, string schema = "main") =>
-        Scalar<long>($"SELECT COUNT(*) FROM {schema}.sqlite_master WHERE type = 'table' AND name = $name", ("$name", table)) > 0;
+    private bool EnsureShardTable() => EnsureTables(ref _shardTableReady, """
+        CREATE TABLE IF NOT EXISTS run_shards(
+            run_id TEXT NOT NULL REFERENCES runs(run_id), shard_index INTEGER NOT NULL, shard_count INTEGER NOT NULL,
+            samples_per_problem INTEGER, problem_ids_json TEXT NOT NULL, PRIMARY KEY(run_id, shard_index, shard_count));
+        """, "run_shards");
 
     /// <summary>Records that the store holds this shard of the run; a rerun with a larger N raises its samples per problem.</summary>
     public void SaveShard(ShardRecord shard)

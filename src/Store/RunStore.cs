@@ -297,6 +297,21 @@ public sealed partial class RunStore : IDisposable
     }
 
     /// <summary>
+    /// Tables added after the first schema are created on first use: a writable store creates them; a read-only one says whether it
+    /// has them all (a store from before them holds none of their rows).
+    /// </summary>
+    private bool EnsureTables(ref bool ready, string createStatements, params string[] tables)
+    {
+        if (ready) return true;
+        if (IsReadOnly) return ready = tables.All(t => TableExists(t));
+        Write(() => Execute(createStatements));
+        return ready = true;
+    }
+
+    private bool TableExists(string table, string schema = "main") =>
+        Scalar<long>($"SELECT COUNT(*) FROM {schema}.sqlite_master WHERE type = 'table' AND name = $name", ("$name", table)) > 0;
+
+    /// <summary>
     /// Runs a write, turning SQLite's busy, full, read-only and I/O failures into one line naming the store and what to do.
     /// A store opened read-only refuses every write.
     /// </summary>

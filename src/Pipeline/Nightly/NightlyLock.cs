@@ -17,15 +17,8 @@ public sealed class NightlyLock : IDisposable
     public static NightlyLock Acquire(string path)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        FileStream stream;
-        try
-        {
-            stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-        }
-        catch (IOException)
-        {
-            throw new NightlyBusyException($"another nightly run holds {path} (the file names its process id); this one exits. That run ends on its own, or stop it first.");
-        }
+        var stream = LockFiles.TryHold(path)
+            ?? throw new NightlyBusyException($"another nightly run holds {path} (the file names its process id); this one exits. That run ends on its own, or stop it first.");
         stream.SetLength(0);
         using (var writer = new StreamWriter(stream, leaveOpen: true)) writer.Write($"{Environment.ProcessId}\n");
         stream.Flush(flushToDisk: true);

@@ -44,13 +44,7 @@ public static class RunSettingsGuard
     public static IDisposable Lock(string storePath, string runId)
     {
         var path = $"{storePath}.{runId}.lock";
-        try
-        {
-            return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
-        }
-        catch (IOException)
-        {
-            throw new InvalidOperationException($"Run {runId} in {storePath} is being sampled by another process right now (it holds {path}); wait for it to finish, then rerun to resume.");
-        }
+        return LockFiles.TryHold(path, FileOptions.DeleteOnClose)
+            ?? throw new InvalidOperationException($"Run {runId} in {storePath} is being sampled by another process right now (it holds {path}); wait for it to finish, then rerun to resume.");
     }
 }
