@@ -4,8 +4,9 @@
 #   scripts/build-llama.sh                        the shared libraries, native CPU flags (what `dotnet build` runs)
 #   scripts/build-llama.sh --tools                also llama-server and llama-batched-bench (benchmark peers, server tests)
 #   scripts/build-llama.sh --cuda [ARCH]          the CUDA build (needs nvcc; ARCH defaults to 90 for H100/H200)
-# The build folder is keyed by the CPU's flags, so a cache on shared storage never hands one machine's
-# -march=native build to another. Progress goes to stderr as one line; the full log stays in the build folder.
+# The build folder is keyed by the CPU (model and flags), and its bin/cpu.txt names that CPU: a cache on shared
+# storage never hands one machine's -march=native build to another. BestOfN loads the build whose cpu.txt matches
+# this machine (see LlamaRuntime). Progress goes to stderr; the full log stays in the build folder.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 cuda=""; tools=0
@@ -22,32 +23,43 @@ for tool in cmake c++; do
 done
 
 src=$("$here/llama-source.sh")
-fingerprint=$( { uname -m; grep -m1 '^model name' /proc/cpuinfo 2>/dev/null; grep -m1 -E '^(flags|Features)' /proc/cpuinfo 2>/dev/null; c++ --version | head -1; } | sha256sum | cut -c1-12)
+cpu=$( { grep -m1 '^model name' /proc/cpuinfo 2>/dev/null || true; grep -m1 -E '^(flags|Features)' /proc/cpuinfo 2>/dev/null || true; } )
+fingerprint=$( { uname -m; printf '%s\n' "$cpu"; c++ --version | head -1; } | sha256sum | cut -c1-12)
 variant=${cuda:+cuda$cuda}; variant=${variant:-cpu}
 build="$(dirname "$src")/llama.cpp-build-$variant-$fingerprint"
 targets=(llama)
 [ "$tools" = 1 ] && targets+=(llama-server llama-batched-bench)
 
-missing=0
-[ -f "$build/bin/libllama.so" ] || [ -f "$build/bin/libllama.dylib" ] || missing=1
-[ "$tools" = 1 ] && { [ -x "$build/bin/llama-server" ] && [ -x "$build/bin/llama-batched-bench" ] || missing=1; }
-if [ "$missing" = 1 ]; then
-  mkdir -p "$build"
+built() {
+  [ -f "$build/bin/cpu.txt" ] || return 1
+  [ "$tools" = 0 ] || { [ -x "$build/bin/llama-server" ] && [ -x "$build/bin/llama-batched-bench" ]; }
+}
+mkdir -p "$build"
+# Two builds at once (parallel `dotnet build`s) would share one cmake tree: the second waits for the first.
+if command -v flock >/dev/null; then exec 9>"$build.lock"; flock 9; fi
+if ! built; then
   log="$build/build.log"
   flags=(-DCMAKE_BUILD_TYPE=Release -DBUILD_SHARED_LIBS=ON -DGGML_NATIVE=ON -DLLAMA_CURL=OFF -DLLAMA_BUILD_TESTS=OFF
          -DLLAMA_BUILD_EXAMPLES=ON -DLLAMA_BUILD_TOOLS=ON -DLLAMA_BUILD_SERVER=ON -DCMAKE_RUNTIME_OUTPUT_DIRECTORY="$build/bin"
          -DCMAKE_LIBRARY_OUTPUT_DIRECTORY="$build/bin")
   [ -n "$cuda" ] && flags+=(-DGGML_CUDA=ON -DCMAKE_CUDA_ARCHITECTURES="$cuda")
-  echo "Building llama.cpp v0.5.0 for this CPU (${targets[*]}), once, into $build; about 10 minutes on 2 cores" >&2
+  echo "Building llama.cpp v0.5.0 for this CPU (${targets[*]}), once, into $build (about 10 minutes on 2 cores)" >&2
   cmake -S "$src" -B "$build" "${flags[@]}" >"$log" 2>&1 || { tail -20 "$log" >&2; echo "build-llama.sh: cmake configure failed; log: $log" >&2; exit 4; }
   set +e
-  cmake --build "$build" --config Release --target "${targets[@]}" -j "$(nproc)" 2>&1 | tee -a "$log" |
+  cmake --build "$build" --config Release --target "${targets[@]}" -j "$(nproc)" 2>&1 | tee -a "$log" | {
+    shown=-1
     while IFS= read -r line; do
-      [[ "$line" =~ ^\[\ *([0-9]+)%\] ]] && printf '\r  natives: %3s%% built' "${BASH_REMATCH[1]}" >&2
+      [[ "$line" =~ ^\[\ *([0-9]+)%\] ]] || continue
+      percent=${BASH_REMATCH[1]}
+      if [ -t 2 ]; then printf '\r  llama.cpp natives: %3s%% built' "$percent" >&2
+      elif [ $((percent / 10)) -gt "$shown" ]; then shown=$((percent / 10)); echo "  llama.cpp natives: $percent% built" >&2; fi
     done
+    [ -t 2 ] && printf '\n' >&2
+    true
+  }
   status=${PIPESTATUS[0]}
   set -e
-  printf '\n' >&2
   [ "$status" = 0 ] || { tail -30 "$log" >&2; echo "build-llama.sh: the build failed; log: $log" >&2; exit 4; }
+  printf '%s\n' "$cpu" > "$build/bin/cpu.txt"
 fi
 echo "$build/bin"

@@ -46,3 +46,13 @@ public sealed class RequiresCCompilerFactAttribute : FactAttribute
         if (RepoPaths.FindOnPath("cc") is null) Skip = "No C compiler (cc) on PATH: the ABI test compiles a C program against llama.h to read the real struct layouts.";
     }
 }
+
+/// <summary>A fact that is skipped, with the reason, when the build step made no llama.cpp build for this CPU (no cmake or compiler).</summary>
+public sealed class RequiresNativeBuildFactAttribute : FactAttribute
+{
+    public RequiresNativeBuildFactAttribute()
+    {
+        if (BestOfN.Llama.Native.NativeBuilds.ForThisCpu() is null)
+            Skip = "No llama.cpp build for this CPU in the cache: `dotnet build` makes one when cmake and a C++ compiler are present (scripts/build-llama.sh).";
+    }
+}

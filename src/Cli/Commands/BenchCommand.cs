@@ -20,7 +20,7 @@ internal static class BenchCommand
     private static readonly Option<int> GenTokens = new("--gen-tokens") { Description = "Tokens generated per sequence (llama-batched-bench -ntg)", DefaultValueFactory = _ => 64 };
     private static readonly Option<string> Kv = new("--kv") { Description = "KV layout: unified, split or both", DefaultValueFactory = _ => "split" };
     private static readonly Option<int> Repeat = new("--repeat") { Description = "Timed repetitions per setting, ours and the peer's; the fastest is shown", DefaultValueFactory = _ => 3 };
-    private static readonly Option<FileInfo> Peer = new Option<FileInfo>("--peer") { Description = "Path to llama-batched-bench (scripts/build-llama-batched-bench.sh builds it) to run on the same model and settings" }.AcceptExistingOnly();
+    private static readonly Option<FileInfo> Peer = new Option<FileInfo>("--peer") { Description = "Path to llama-batched-bench (scripts/build-llama.sh --tools builds it) to run on the same model and settings" }.AcceptExistingOnly();
     private static readonly SamplingOptionGroup Sampling = new(new SamplerOptions
     {
         Temperature = SamplerBenchOptions.Defaults.Temperature,
@@ -74,7 +74,7 @@ internal static class BenchCommand
         var threads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount;
         output.WriteLine($"model {modelPath}: {model.Description}, {model.ParameterCount / 1e6:F1}M parameters, vocab {model.VocabSize}");
         output.WriteLine($"prompt {options.PromptTokens} tokens shared, {options.GeneratedTokens} new tokens per sequence, {threads} threads, best of {options.Repeat}; ours samples every token (top-k {chain.TopK}, top-p {chain.TopP}, min-p {chain.MinP}, T {chain.Temperature}), the peer only decodes");
-        output.WriteLine($"llama.cpp loaded from {LlamaRuntime.LoadedFrom}");
+        output.WriteLine($"llama.cpp natives: {LlamaRuntime.Natives?.Describe()}");
         output.WriteLine();
         output.WriteLine("|  kv     | parallel | prefilled | ours PP t/s | ours TG t/s | peer PP t/s | peer TG t/s | TG ratio | PP ratio |");
         output.WriteLine("|---------|---------:|----------:|------------:|------------:|------------:|------------:|---------:|---------:|");

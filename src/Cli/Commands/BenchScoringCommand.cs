@@ -18,7 +18,7 @@ internal static class BenchScoringCommand
     private static readonly Option<int> AnswerTokens = new("--answer-tokens") { Description = "Tokens per answer (after the shared problem text)", DefaultValueFactory = _ => 256 };
     private static readonly Option<int> PromptTokens = new("--prompt-tokens") { Description = "Tokens of the shared problem text", DefaultValueFactory = _ => 64 };
     private static readonly Option<string> FlashAttention = ScorerOptionGroup.Switch("--flash-attn", "Flash attention for both: auto, on or off");
-    private static readonly Option<FileInfo> Peer = new Option<FileInfo>("--peer") { Description = "Path to llama-batched-bench (scripts/build-llama-batched-bench.sh) to measure S_PP on the same model" }.AcceptExistingOnly();
+    private static readonly Option<FileInfo> Peer = new Option<FileInfo>("--peer") { Description = "Path to llama-batched-bench (scripts/build-llama.sh --tools) to measure S_PP on the same model" }.AcceptExistingOnly();
     private static readonly NativeOptions Native = new();
     private static readonly Option<FileInfo?> Json = BenchFigures.JsonOption();
 

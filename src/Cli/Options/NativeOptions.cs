@@ -8,7 +8,7 @@ internal sealed class NativeOptions : IOptionGroup
 {
     public Option<DirectoryInfo?> LibraryDirectory { get; } = new("--llama-lib-dir")
     {
-        Description = $"Folder with libllama/libggml to use instead of the npm natives (e.g. a CUDA build); also ${LlamaRuntime.LibraryDirectoryVariable}",
+        Description = $"Folder with libllama/libggml to use (e.g. a CUDA build from scripts/build-llama.sh --cuda); also ${LlamaRuntime.LibraryDirectoryVariable}. Without it: the build for this CPU, else the npm natives (${LlamaRuntime.NativesVariable}=source|prebuilt chooses)",
     };
 
     public Option<bool> Cuda { get; } = new("--cuda") { Description = "Use the CUDA build of the npm natives (@node-llama-cpp/linux-x64-cuda)" };
@@ -34,10 +34,15 @@ internal sealed class NativeOptions : IOptionGroup
         command.Options.Add(Log);
     }
 
-    public void Load(ParseResult pr) => LlamaRuntime.Load(new LlamaRuntimeOptions
+    public void Load(ParseResult pr)
     {
-        LibraryDirectory = pr.GetValue(LibraryDirectory)?.FullName,
-        Cuda = pr.GetValue(Cuda),
-        LogLevel = pr.GetValue(Log),
-    });
+        var firstLoad = LlamaRuntime.Natives is null;
+        LlamaRuntime.Load(new LlamaRuntimeOptions
+        {
+            LibraryDirectory = pr.GetValue(LibraryDirectory)?.FullName,
+            Cuda = pr.GetValue(Cuda),
+            LogLevel = pr.GetValue(Log),
+        });
+        if (firstLoad && LlamaRuntime.Natives?.Note is { } note) pr.InvocationConfiguration.Error.WriteLine(note);
+    }
 }

@@ -35,7 +35,7 @@ internal static class BenchFigures
             Benchmark = benchmark,
             Written = DateTimeOffset.UtcNow,
             Machine = new { Cpu = CpuModel(), Cores = Environment.ProcessorCount, Os = System.Runtime.InteropServices.RuntimeInformation.OSDescription },
-            Natives = LlamaRuntime.LoadedFrom,
+            Natives = LlamaRuntime.Natives is { } natives ? new { Kind = natives.Source.ToString().ToLowerInvariant(), natives.Directory } : null,
             Settings = settings,
             Results = results,
         };

@@ -20,6 +20,33 @@ public sealed record LlamaRuntimeOptions
 
 public enum LlamaLogLevel { Debug = 1, Info = 2, Warn = 3, Error = 4 }
 
+/// <summary>Where a process's llama.cpp came from.</summary>
+public enum NativeSource
+{
+    /// <summary>Built from the v0.5.0 source for this CPU by scripts/build-llama.sh (what the build step makes when cmake and a compiler are present).</summary>
+    Source,
+
+    /// <summary>The npm package @node-llama-cpp/&lt;platform&gt;, built for a generic CPU.</summary>
+    Prebuilt,
+
+    /// <summary>A folder the user named (--llama-lib-dir or $BESTOFN_LLAMA_LIB_DIR).</summary>
+    Custom,
+}
+
+/// <summary>The natives a process loaded.</summary>
+/// <param name="Directory">The folder holding libllama and libggml.</param>
+/// <param name="Source">How that folder was chosen.</param>
+/// <param name="Note">A line for the user when the slower prebuilt natives were taken by default; otherwise null.</param>
+public sealed record LoadedNatives(string Directory, NativeSource Source, string? Note)
+{
+    public string Describe() => Source switch
+    {
+        NativeSource.Source => $"built for this CPU ({Directory})",
+        NativeSource.Prebuilt => $"npm prebuilt ({Directory})",
+        _ => $"custom ({Directory})",
+    };
+}
+
 /// <summary>
 /// Loads llama.cpp once per process: installs the <see cref="NativeLibrary"/> resolver, loads the ggml backends
 /// (the npm natives pick their CPU variant at run time, and without this call model loading fails with
@@ -29,8 +56,12 @@ public static class LlamaRuntime
 {
     public const string LibraryDirectoryVariable = "BESTOFN_LLAMA_LIB_DIR";
 
+    /// <summary>'source' or 'prebuilt': which natives to load when no folder is given; unset takes the source build when there is one.</summary>
+    public const string NativesVariable = "BESTOFN_NATIVES";
+
     private static readonly Lock Gate = new();
     private static string? _loadedFrom;
+    private static LoadedNatives? _natives;
     private static nint _llama;
     private static nint _ggml;
     private static nint _ggmlBase;
@@ -39,12 +70,16 @@ public static class LlamaRuntime
     /// <summary>The folder llama.cpp was loaded from, once loaded.</summary>
     public static string? LoadedFrom => _loadedFrom;
 
+    /// <summary>Which natives were loaded and from where, once loaded.</summary>
+    public static LoadedNatives? Natives => _natives;
+
     public static void Load(LlamaRuntimeOptions? options = null)
     {
         options ??= new LlamaRuntimeOptions();
         lock (Gate)
         {
-            var directory = ResolveDirectory(options);
+            var natives = ResolveDirectory(options);
+            var directory = natives.Directory;
             var llamaPath = FindLibrary(directory, "llama");
             var ggmlPath = FindLibrary(directory, "ggml");
             if (_loadedFrom is not null)
@@ -68,6 +103,7 @@ public static class LlamaRuntime
             CheckExports();
             NativeLibrary.SetDllImportResolver(typeof(LlamaRuntime).Assembly, Resolve);
             _loadedFrom = directory;
+            _natives = natives;
             if (options.LogLevel is { } level) _logLevel = (int)level;
             InstallLogger();
 
@@ -111,11 +147,22 @@ public static class LlamaRuntime
         if (_loadedFrom is null) Load();
     }
 
-    private static string ResolveDirectory(LlamaRuntimeOptions options)
+    private static LoadedNatives ResolveDirectory(LlamaRuntimeOptions options)
     {
-        if (!string.IsNullOrEmpty(options.LibraryDirectory)) return RequireDirectory(options.LibraryDirectory, "the --llama-lib-dir option");
+        if (!string.IsNullOrEmpty(options.LibraryDirectory))
+            return new LoadedNatives(RequireDirectory(options.LibraryDirectory, "the --llama-lib-dir option"), NativeSource.Custom, null);
         var fromEnv = Environment.GetEnvironmentVariable(LibraryDirectoryVariable);
-        if (!string.IsNullOrEmpty(fromEnv)) return RequireDirectory(fromEnv, $"${LibraryDirectoryVariable}");
+        if (!string.IsNullOrEmpty(fromEnv)) return new LoadedNatives(RequireDirectory(fromEnv, $"${LibraryDirectoryVariable}"), NativeSource.Custom, null);
+
+        var choice = Environment.GetEnvironmentVariable(NativesVariable);
+        if (!string.IsNullOrEmpty(choice) && choice is not ("source" or "prebuilt"))
+            throw new LlamaException($"${NativesVariable} is '{choice}'; it takes 'source' (llama.cpp built for this CPU by scripts/build-llama.sh) or 'prebuilt' (the npm natives).");
+        if (choice != "prebuilt" && !options.Cuda)
+        {
+            if (NativeBuilds.ForThisCpu() is { } built) return new LoadedNatives(built, NativeSource.Source, null);
+            if (choice == "source")
+                throw new LlamaException($"${NativesVariable}=source, but no llama.cpp build for this CPU is in {NativePackages.CacheRoot()}. Build it with scripts/build-llama.sh (needs cmake and a C++ compiler).");
+        }
 
         var package = NativePackages.ForCurrentPlatform(options.Cuda);
         var dir = NativePackages.LibraryDirectory(package);
@@ -124,10 +171,14 @@ public static class LlamaRuntime
             throw new LlamaException(
                 $"llama.cpp natives for {package.Platform} are not in the cache ({dir}). They are fetched by the build with " +
                 $"'npm pack {package.PackageSpec}': run 'dotnet build{(package.Platform == "linux-x64" ? "" : $" -p:LlamaNativePlatform={package.Platform}")}' with Node.js/npm installed and the npm registry reachable, " +
-                $"or set {LibraryDirectoryVariable} to a folder holding libllama and libggml (for example a CUDA build made with scripts/build-llama-cuda.sh).");
+                $"or set {LibraryDirectoryVariable} to a folder holding libllama and libggml (for example a build made with scripts/build-llama.sh).");
         }
 
-        return dir;
+        // Chosen by default rather than asked for: say once what it costs and how to get the faster build.
+        var note = choice == "prebuilt" || options.Cuda ? null
+            : "note: using the npm prebuilt llama.cpp natives, which run 30-45% slower than a build for this CPU. Install cmake and g++ and run " +
+              $"'dotnet build' again (or scripts/build-llama.sh); {NativesVariable}=prebuilt hides this note.";
+        return new LoadedNatives(dir, NativeSource.Prebuilt, note);
     }
 
     private static string RequireDirectory(string dir, string source)
@@ -138,7 +189,7 @@ public static class LlamaRuntime
 
     private static string FindLibrary(string directory, string name) =>
         TryFindLibrary(directory, name)
-        ?? throw new LlamaException($"No {string.Join(" or ", Candidates(name))} in {directory}. Point {LibraryDirectoryVariable} at a llama.cpp v0.5.0 build (see scripts/build-llama-cuda.sh).");
+        ?? throw new LlamaException($"No {string.Join(" or ", Candidates(name))} in {directory}. Point {LibraryDirectoryVariable} at a llama.cpp v0.5.0 build (scripts/build-llama.sh makes one).");
 
     private static string? TryFindLibrary(string directory, string name) =>
         Candidates(name).Select(c => Path.Combine(directory, c)).FirstOrDefault(File.Exists);

@@ -64,7 +64,7 @@ public static class NativePackages
         else
         {
             throw new LlamaException($"No prebuilt llama.cpp package is known for {RuntimeInformation.OSDescription} {arch}. " +
-                                      $"Build llama.cpp yourself (scripts/build-llama-cuda.sh shows the cmake steps) and set {LlamaRuntime.LibraryDirectoryVariable}.");
+                                      $"Build llama.cpp yourself (scripts/build-llama.sh) and set {LlamaRuntime.LibraryDirectoryVariable}.");
         }
 
         return All.Single(p => p.Platform == platform);

@@ -15,7 +15,7 @@ public sealed record PeerBenchRow(int PromptTokens, int GeneratedTokens, int Par
 public sealed record PeerBenchSettings(string ModelPath, int ContextSize, int PromptTokens, int GeneratedTokens, IReadOnlyList<int> Parallel,
     int Threads, bool KvUnified, bool SharedPrompt, int BatchSize = 2048, int MicroBatchSize = 512, bool? FlashAttention = null, int Repeat = 1);
 
-/// <summary>Runs llama.cpp's own llama-batched-bench (built from the same source by scripts/build-llama-batched-bench.sh).</summary>
+/// <summary>Runs llama.cpp's own llama-batched-bench (built from the same source by scripts/build-llama.sh --tools).</summary>
 public static class LlamaBatchedBench
 {
     public static IReadOnlyList<PeerBenchRow> Run(string executable, PeerBenchSettings settings) =>
@@ -33,7 +33,7 @@ public static class LlamaBatchedBench
 
     private static IReadOnlyList<PeerBenchRow> RunOnce(string executable, PeerBenchSettings s)
     {
-        if (!File.Exists(executable)) throw new FileNotFoundException($"llama-batched-bench not found at {executable}; build it with scripts/build-llama-batched-bench.sh.", executable);
+        if (!File.Exists(executable)) throw new FileNotFoundException($"llama-batched-bench not found at {executable}; build it with scripts/build-llama.sh --tools.", executable);
         var threads = s.Threads > 0 ? s.Threads : Environment.ProcessorCount;
         string I(int v) => v.ToString(CultureInfo.InvariantCulture);
         var args = new List<string>

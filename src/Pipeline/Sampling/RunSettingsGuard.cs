@@ -36,9 +36,13 @@ public static class RunSettingsGuard
         {
             throw new InvalidOperationException(
                 $"Run {runId} in {store.Path} was sampled with {string.Join(", ", differences)}; these change the samples' bits. " +
-                $"Resume with the same settings (--parallel {stored.GetValueOrDefault("parallel")} --threads {stored.GetValueOrDefault("threads")}, the same natives), or give a new --run.");
+                $"Resume with the same settings (--parallel {stored.GetValueOrDefault("parallel")} --threads {stored.GetValueOrDefault("threads")}, the same natives{NativesHint(stored.GetValueOrDefault("natives"))}), or give a new --run.");
         }
     }
+
+    // Runs sampled before natives were built for the CPU by default used the npm package: say how to get it back.
+    private static string NativesHint(string? natives) =>
+        natives is not null && natives.StartsWith("bins/", StringComparison.Ordinal) ? $": {LlamaRuntime.NativesVariable}=prebuilt" : "";
 
     /// <summary>Holds the run for this process; a second process sampling the same run is refused while this one runs.</summary>
     public static IDisposable Lock(string storePath, string runId)

@@ -57,6 +57,9 @@ public static class ScoringBenchmark
             GoodToken = good,
             BadToken = bad,
             StepTag = tag,
+            // The tag as it tokenizes after a space inside the text: in byte-level BPE vocabularies (Llama-3) " a" is another
+            // token than "a", and reading the bare word's id would find no tag in the answers.
+            StepTagId = TagAfterSpace(model, tag).Id,
             Batch = batch,
             Threads = options.Threads,
             BatchTokens = options.BatchTokens,
@@ -112,16 +115,26 @@ public static class ScoringBenchmark
         var benchOptions = BenchScorerOptions(model, options, 1);
         var encoder = ((LlamaRewardProtocol)benchOptions.Protocol).CreateEncoder(model, benchOptions);
         var prompt = model.Tokenize(problem.Prompt, addSpecial: true, parseSpecial: false).Length;
-        return (int)problem.Answers.Average(a => encoder.Encode(problem.Prompt, a.Text).Tokens.Length - prompt);
+        var encoded = problem.Answers.Select(a => encoder.Encode(problem.Prompt, a.Text)).ToList();
+        if (encoded.Any(e => e.ReadPositions.Length == 0))
+            throw new ScoringProtocolException($"The benchmark's step tag is never read in {Path.GetFileName(model.Path)}'s tokenization of the answers; no answer would be scored.");
+        return (int)encoded.Average(e => e.Tokens.Length - prompt);
     }
 
-    /// <summary>Verdict and tag words that are one token each in this vocabulary.</summary>
+    private static LlamaToken TagAfterSpace(LlamaModel model, string tag)
+    {
+        var before = model.Tokenize("x", addSpecial: false, parseSpecial: false);
+        var with = model.Tokenize("x " + tag, addSpecial: false, parseSpecial: false);
+        return with.Length == before.Length + 1 ? with[^1] : new LlamaToken(-1);
+    }
+
+    /// <summary>Verdict and tag words that are one token each in this vocabulary, the tag also after a space.</summary>
     private static (string Good, string Bad, string Tag) PickWords(LlamaModel model)
     {
         string[] candidates = ["a", "b", "so", "the", "is", "x", "y", "of", "and"];
         bool Pair(string g, string b) => model.Tokenize($"{g} {b}", addSpecial: false, parseSpecial: false).Length == 2;
         bool One(string w) => model.Tokenize(w, addSpecial: false, parseSpecial: false).Length == 1;
-        foreach (var tag in candidates.Where(One))
+        foreach (var tag in candidates.Where(c => One(c) && TagAfterSpace(model, c).Id >= 0))
         {
             foreach (var good in candidates.Where(c => c != tag))
             {
@@ -136,11 +149,14 @@ public static class ScoringBenchmark
     private static List<string> Words(LlamaModel model, string tag)
     {
         var words = new List<string>();
+        // Only words that never tokenize into the tag (a small vocabulary spells "ab" as " a" + "b"): the benchmark reads at its tags only.
+        var tagAfterSpace = TagAfterSpace(model, tag);
         var start = Math.Min(model.VocabSize - 1, 300);
         for (var id = start; id < model.VocabSize && words.Count < 2000; id++)
         {
             var piece = model.Detokenize([new LlamaToken(id)]).Trim();
-            if (piece.Length >= 2 && piece.All(char.IsAsciiLetterOrDigit) && piece != tag) words.Add(piece);
+            if (piece.Length >= 2 && piece.All(char.IsAsciiLetterOrDigit) && piece != tag && !model.Tokenize("x " + piece, addSpecial: false, parseSpecial: false).Contains(tagAfterSpace))
+                words.Add(piece);
         }
         return words.Count > 0 ? words : ["alpha", "beta", "gamma", "delta"];
     }

@@ -21,10 +21,13 @@ public class LlamaRuntimeTests
     }
 
     [Fact]
-    public void The_npm_natives_load_with_their_cpu_backend_and_the_256_sequence_cap()
+    public void The_default_natives_load_with_their_cpu_backend_and_the_256_sequence_cap()
     {
         LlamaRuntime.Load();
-        Assert.Equal(NativePackages.LibraryDirectory(NativePackages.ForCurrentPlatform()), LlamaRuntime.LoadedFrom);
+        // The build for this CPU when the build step made one, else the npm package.
+        var expected = NativeBuilds.ForThisCpu() ?? NativePackages.LibraryDirectory(NativePackages.ForCurrentPlatform());
+        Assert.Equal(expected, LlamaRuntime.LoadedFrom);
+        Assert.Equal(expected, LlamaRuntime.Natives?.Directory);
         Assert.Equal(256, LlamaRuntime.MaxParallelSequences);
         Assert.Contains("CPU", LlamaRuntime.SystemInfo);
     }

@@ -1,4 +1,5 @@
 using BestOfN.Llama;
+using BestOfN.Llama.Gguf;
 using BestOfN.Verifier.Scoring;
 
 namespace BestOfN.Verifier.Tests.Scoring;
@@ -154,6 +155,32 @@ public class LlamaRewardScorerTests
         Assert.All(rows, r => Assert.Equal(6, r.Answers));
         Assert.Equal(rows[0].TokensScored, rows[1].TokensScored);
         Assert.InRange(ScoringBenchmark.AnswerOwnTokens(model, ScoringBenchmark.SyntheticProblem(model, options), options), options.AnswerTokens / 2, options.AnswerTokens + 64);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void The_scoring_benchmark_reads_every_step_tag_it_wrote_and_nothing_else(bool llama3Tokenizer)
+    {
+        // In byte-level BPE (Llama-3) "a" alone and " a" inside a text are different tokens; the benchmark once took the bare word's
+        // id as its tag, found no tag in the answers and reported "~-44 own tokens" (then the peer died with bad_alloc).
+        var path = llama3Tokenizer ? ScoringTestModels.Llama3Prm : Path.Combine(Directory.CreateTempSubdirectory("bestofn-bench").FullName, "m.gguf");
+        if (!llama3Tokenizer) TinyLlamaModel.Write(path, new TinyLlamaSpec { AddSpacePrefix = false });
+        using var model = LlamaModel.Load(path);
+        var options = new ScoringBenchOptions { Answers = 3, AnswerTokens = 64, StepEvery = 8 };
+        var problem = ScoringBenchmark.SyntheticProblem(model, options);
+        var scorerOptions = ScoringBenchmark.BenchScorerOptions(model, options, 1);
+        var encoder = ((LlamaRewardProtocol)scorerOptions.Protocol).CreateEncoder(model, scorerOptions);
+
+        foreach (var answer in problem.Answers)
+        {
+            var encoded = encoder.Encode(problem.Prompt, answer.Text);
+            var tags = answer.Text.Split(' ').Count(w => w == scorerOptions.StepTag);
+            Assert.True(tags > 1, answer.Text);
+            Assert.Equal(tags, encoded.ReadPositions.Length);
+            Assert.All(encoded.ReadPositions, p => Assert.Equal(scorerOptions.StepTag, model.Detokenize([encoded.Tokens[p]], special: true).Trim()));
+        }
+        Assert.InRange(ScoringBenchmark.AnswerOwnTokens(model, problem, options), options.AnswerTokens, options.AnswerTokens + 64);
     }
 
     [Fact]
