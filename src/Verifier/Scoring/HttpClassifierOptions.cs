@@ -23,7 +23,7 @@ public sealed record HttpClassifierOptions
     /// <summary>Request field holding the model name. The default value is "model".</summary>
     public string ModelField { get; init; } = HttpClassifierDefaults.ModelField;
 
-    /// <summary>Request field holding the list of texts (each the stored prompt, a space, and the answer). The default value is "input".</summary>
+    /// <summary>Request field holding the list of texts (each the question, a space, and the answer). The default value is "input".</summary>
     public string InputField { get; init; } = HttpClassifierDefaults.InputField;
 
     /// <summary>Response field holding one result per text, in input order. The default value is "data".</summary>
