@@ -97,7 +97,8 @@ public sealed class ResilientHttp : IDisposable
                 DelayGenerator = args => ValueTask.FromResult(args.Outcome.Exception switch
                 {
                     TransientServerException { RetryAfter: { } after } => Min(after, o.RetryMaxDelay),
-                    BrokenCircuitException { RetryAfter: { } open } => Min(open, o.RetryMaxDelay),
+                    // A half-open breaker refuses with no time left to wait: back off as usual then, instead of spinning.
+                    BrokenCircuitException open => Min(Max(open.RetryAfter ?? TimeSpan.Zero, Backoff(o, args.AttemptNumber)), o.RetryMaxDelay),
                     _ => (TimeSpan?)null,
                 }),
                 OnRetry = args =>
@@ -133,6 +134,12 @@ public sealed class ResilientHttp : IDisposable
     }
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+    // Exponential backoff with full jitter in [0.5, 1.5) of base * 2^attempt (Polly's own is used for every other fault).
+    private static TimeSpan Backoff(ResilienceOptions o, int attempt) =>
+        Min(o.RetryBaseDelay * Math.Pow(2, Math.Min(attempt, 30)) * (0.5 + Random.Shared.NextDouble()), o.RetryMaxDelay);
 
     private static string Cause(Exception? e) => e switch
     {

@@ -72,12 +72,20 @@ public sealed class HttpClassifierScorer : IRewardScorer
         {
             var results = root.GetProperty(o.ResultsField);
             if (results.GetArrayLength() != texts.Count) throw new InvalidDataException($"{o.ResultsField} has {results.GetArrayLength()} results for {texts.Count} inputs");
-            var scores = results.EnumerateArray().Select(r => r.GetProperty(o.ValuesField) switch
+            var scores = new double[texts.Count];
+            var position = 0;
+            foreach (var r in results.EnumerateArray())
             {
-                { ValueKind: JsonValueKind.Number } number => number.GetDouble(),
-                { ValueKind: JsonValueKind.Array } list when list.GetArrayLength() > o.ValueIndex => list[o.ValueIndex].GetDouble(),
-                var other => throw new InvalidDataException($"{o.ValuesField} is {other.ValueKind} without an entry {o.ValueIndex}"),
-            }).ToArray();
+                // Results carry their input's "index" (vLLM, llama-server, OpenAI's embeddings); llama-server lists them as they finish.
+                var i = r.TryGetProperty("index", out var index) && index.ValueKind == JsonValueKind.Number ? index.GetInt32() : position;
+                position++;
+                scores[i] = r.GetProperty(o.ValuesField) switch
+                {
+                    { ValueKind: JsonValueKind.Number } number => number.GetDouble(),
+                    { ValueKind: JsonValueKind.Array } list when list.GetArrayLength() > o.ValueIndex => list[o.ValueIndex].GetDouble(),
+                    var other => throw new InvalidDataException($"{o.ValuesField} is {other.ValueKind} without an entry {o.ValueIndex}"),
+                };
+            }
             var tokens = root.TryGetProperty("usage", out var usage) && usage.TryGetProperty("prompt_tokens", out var p) && p.ValueKind == JsonValueKind.Number ? p.GetInt64() : 0;
             return (scores, tokens);
         }, cancellationToken);

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using BestOfN.Store;
 using BestOfN.TestSupport.Server;
+using Xunit.Abstractions;
 
 namespace BestOfN.Cli.Tests.Server;
 
@@ -12,7 +13,7 @@ namespace BestOfN.Cli.Tests.Server;
 /// vLLM's /pooling and /classify — POST {model, input: [texts]} answered by {data: [{…values…}]} — so only the values field differs,
 /// which is the option under test. The "score" is one embedding component: meaningless as a reward, exact as a wire check.
 /// </summary>
-public class HttpClassifierTests
+public class HttpClassifierTests(ITestOutputHelper log)
 {
     private const int ValueIndex = 3;
 
@@ -24,13 +25,17 @@ public class HttpClassifierTests
             "--n", "4", "--max-tokens", "8", "--prompt", "raw");
         Assert.True(sampled.ExitCode == 0, sampled.Error);
 
-        using var server = LlamaServer.Start(CliRunner.TinyModel, "--alias", "tiny", "--embeddings", "--pooling", "mean", "-np", "2", "-c", "1024");
+        // One slot: with two, this llama-server's mean-pooled embedding of a text changes with the batch it is sent in, and the
+        // scores could not be checked against the text sent alone.
+        using var server = LlamaServer.Start(CliRunner.TinyModel, "--alias", "tiny", "--embeddings", "--pooling", "mean", "-np", "1", "-c", "1024");
         using var proxy = new FaultProxy(server.Url, failureRate: 0.3, seed: 5, stall: TimeSpan.FromSeconds(4));
         string[] score = ["score", "--store", store, "--protocol", "http-classifier", "--url", new Uri(proxy.Url, "v1/embeddings").AbsoluteUri,
             "--classifier-model", "tiny", "--values-field", "embedding", "--value-index", ValueIndex.ToString(CultureInfo.InvariantCulture), "--batch", "3",
             "--max-concurrency", "2", "--request-timeout", "2", "--max-retries", "40", "--retry-delay", "0.02", "--retry-max-delay", "1.5",
             "--breaker-min-throughput", "4", "--breaker-window", "1", "--breaker-break", "0.5"];
         var result = CliRunner.Run(score);
+        log.WriteLine(result.Output);
+        log.WriteLine($"proxy: {proxy.Requests} requests, {proxy.Forwarded} forwarded whole, injected {string.Join(", ", proxy.Injected)}");
         Assert.True(result.ExitCode == 0, $"exit {result.ExitCode}\n{result.Output}\n{result.Error}\nserver:\n{server.Output}");
         Assert.Contains("12 answers scored", result.Output);
         Assert.Matches(@"resilience: [1-9]\d* retries", result.Output);

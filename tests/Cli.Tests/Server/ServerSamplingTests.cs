@@ -5,11 +5,12 @@ using System.Text.RegularExpressions;
 using BestOfN.Sampler.Sampling;
 using BestOfN.Store;
 using BestOfN.TestSupport.Server;
+using Xunit.Abstractions;
 
 namespace BestOfN.Cli.Tests.Server;
 
 /// <summary><c>sample --generator openai</c> against a real llama-server, through a proxy that fails about 30% of the requests.</summary>
-public class ServerSamplingTests
+public class ServerSamplingTests(ITestOutputHelper log)
 {
     private const int Problems = 4, N = 4, MaxTokens = 12;
 
@@ -37,6 +38,7 @@ public class ServerSamplingTests
         foreach (var command in new[] { raw, chat })
         {
             var result = CliRunner.Run(command);
+            log.WriteLine(result.Output);
             Assert.True(result.ExitCode == 0, $"exit {result.ExitCode}\n{result.Output}\n{result.Error}\nserver:\n{server.Output}");
             Assert.Contains($"{Problems * N} samples drawn", result.Output);
             var counts = Regex.Match(result.Output, @"resilience: (\d+) retries.*, (\d+) timeouts, (\d+) circuit-breaker openings");
@@ -47,6 +49,7 @@ public class ServerSamplingTests
             Assert.Equal(0, again.ExitCode);
             Assert.Contains($"0 samples drawn, {Problems * N} already stored", again.Output);
         }
+        log.WriteLine($"proxy: {proxy.Requests} requests, {proxy.Forwarded} forwarded whole, injected {string.Join(", ", proxy.Injected)}");
         Assert.All(proxy.Injected, f => Assert.True(f.Value > 0, $"the proxy never injected {f.Key}: {string.Join(", ", proxy.Injected)}"));
         var failed = proxy.Injected.Values.Sum() / (double)proxy.Requests;
         Assert.InRange(failed, 0.15, 0.45);
