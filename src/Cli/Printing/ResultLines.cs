@@ -16,10 +16,10 @@ internal static class ResultLines
         var s = result.Summary;
         var shard = result.Shard is { } sh ? $" (shard {sh}; merge the shards with bestofn merge)" : "";
         output.WriteLine($"run {result.RunId} in {result.Destination}: {result.Problems} problems × {result.N} samples, model {result.ModelName} ({result.ModelDescription}){shard}");
+        var prefilled = result.Server is null ? "(once per problem)" : "(every request's, as the server reports them)";
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"done: {s.SamplesDrawn} samples drawn, {s.SamplesSkipped} already stored, {s.TokensGenerated} tokens in {s.Elapsed.TotalSeconds:F1} s " +
-            $"({s.TokensGenerated / Math.Max(s.Elapsed.TotalSeconds, 1e-9):F0} tok/s); prompt tokens prefilled: {s.PromptTokensPrefilled} " +
-            (result.Server is null ? "(once per problem)" : "(every request's, as the server reports them)")));
+            $"({s.TokensGenerated / Math.Max(s.Elapsed.TotalSeconds, 1e-9):F0} tok/s); prompt tokens prefilled: {s.PromptTokensPrefilled} {prefilled}"));
         if (result.Server is { } server)
         {
             output.WriteLine($"resilience: {server.Resilience}");

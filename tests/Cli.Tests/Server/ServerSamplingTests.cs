@@ -18,7 +18,7 @@ public class ServerSamplingTests(ITestOutputHelper log)
     private static readonly string[] Resilience =
     [
         "--max-concurrency", "4", "--request-timeout", "2", "--max-retries", "40", "--retry-delay", "0.02", "--retry-max-delay", "1.5",
-        "--breaker-failure-ratio", "0.2", "--breaker-min-throughput", "4", "--breaker-window", "1", "--breaker-break", "0.5",
+        "--breaker-failure-ratio", "0.2", "--breaker-min-throughput", "4", "--breaker-window", "5", "--breaker-break", "0.5",
     ];
 
     [LlamaServerFact]
@@ -52,7 +52,7 @@ public class ServerSamplingTests(ITestOutputHelper log)
         log.WriteLine($"proxy: {proxy.Requests} requests, {proxy.Forwarded} forwarded whole, injected {string.Join(", ", proxy.Injected)}");
         Assert.All(proxy.Injected, f => Assert.True(f.Value > 0, $"the proxy never injected {f.Key}: {string.Join(", ", proxy.Injected)}"));
         var failed = proxy.Injected.Values.Sum() / (double)proxy.Requests;
-        Assert.InRange(failed, 0.15, 0.45);
+        Assert.InRange(failed, 0.1, 0.5);
 
         using var runs = RunStore.OpenReadOnly(store);
         Assert.Equal(2, runs.Runs().Count);
