@@ -12,7 +12,7 @@ namespace BestOfN.Cli.Commands;
 /// <summary>`sample`: draw N solutions per problem from a GGUF model into the run store (reruns resume).</summary>
 internal static class SampleCommand
 {
-    private static readonly Option<FileInfo> Model = new Option<FileInfo>("--model") { Description = "GGUF model to sample from", Required = true }.AcceptExistingOnly();
+    private static readonly Option<FileInfo> Model = new Option<FileInfo>("--model") { Description = "GGUF model to sample from (the llama generator)" }.AcceptExistingOnly();
     private static readonly Option<string> Dataset = new("--dataset") { Description = "Problems: gsm8k:PATH, math:PATH, jsonl:PATH or csv:PATH", Required = true };
     private static readonly Option<string[]> Field = new("--field") { Description = "Map a generic dataset's column to ours: question=prompt, answer=gold, id=uid, solution=... (repeatable)" };
     private static readonly Option<FileInfo> StorePath = new("--store") { Description = "SQLite run store", DefaultValueFactory = _ => new FileInfo(PipelineDefaults.StorePath) };
@@ -24,13 +24,14 @@ internal static class SampleCommand
     private static readonly PromptOptionGroup Prompt = new(new PromptOptions());
     private static readonly NativeOptions Native = new();
     private static readonly ShardOptions Sharding = new();
+    private static readonly GeneratorOptionGroup Generator = new();
 
     public static Command Create()
     {
-        return new Command("sample", "Draw N solutions per problem from a GGUF model into the run store (reruns resume)")
+        return new Command("sample", "Draw N solutions per problem from a GGUF model or an OpenAI-compatible server into the run store (reruns resume)")
         {
             Model, Dataset, Field, StorePath, Out, RunName, Limit, ProblemIds,
-        }.WithAction(Run, Sampling, Prompt, Native, Sharding);
+        }.WithAction(Run, Sampling, Prompt, Native, Sharding, Generator);
     }
 
     private static int Run(ParseResult pr, CancellationToken ct)
@@ -40,7 +41,8 @@ internal static class SampleCommand
             Dataset = DatasetSpec.Parse(pr.GetValue(Dataset)!, DatasetSpec.ParseFieldMap(pr.GetValue(Field) ?? [])),
             ProblemIds = CommonOptions.SplitIds(pr.GetValue(ProblemIds)),
             Limit = pr.GetValue(Limit),
-            ModelPath = pr.GetValue(Model)!.FullName,
+            ModelPath = pr.GetValue(Model)?.FullName ?? "",
+            Server = Generator.Read(pr),
             Sampler = Sampling.Read(pr, pr.GetValue(Native.Threads)),
             Prompt = Prompt.Read(pr),
             StorePath = pr.GetValue(StorePath)!.FullName,
@@ -50,9 +52,9 @@ internal static class SampleCommand
             Shard = Sharding.Read(pr),
         };
         if (request.Validate() is { Count: > 0 } errors) return CommandErrors.Invalid(pr, errors);
-        Native.Load(pr);
+        if (request.Server is null) Native.Load(pr);
         var result = ProgressDisplays.Sampling("sampling", pr.InvocationConfiguration.Error, progress => SampleDataset.Run(request, progress, ct));
         ResultLines.Write(pr.InvocationConfiguration.Output, result);
-        return ResultLines.ExitCode(result.Summary.Interrupted);
+        return result.Server is { Failed: > 0 } ? 1 : ResultLines.ExitCode(result.Summary.Interrupted);
     }
 }

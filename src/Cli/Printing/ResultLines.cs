@@ -16,9 +16,16 @@ internal static class ResultLines
         var s = result.Summary;
         var shard = result.Shard is { } sh ? $" (shard {sh}; merge the shards with bestofn merge)" : "";
         output.WriteLine($"run {result.RunId} in {result.Destination}: {result.Problems} problems × {result.N} samples, model {result.ModelName} ({result.ModelDescription}){shard}");
+        var prefilled = result.Server is null ? "(once per problem)" : "(every request's, as the server reports them)";
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"done: {s.SamplesDrawn} samples drawn, {s.SamplesSkipped} already stored, {s.TokensGenerated} tokens in {s.Elapsed.TotalSeconds:F1} s " +
-            $"({s.TokensGenerated / Math.Max(s.Elapsed.TotalSeconds, 1e-9):F0} tok/s); prompt tokens prefilled: {s.PromptTokensPrefilled} (once per problem)"));
+            $"({s.TokensGenerated / Math.Max(s.Elapsed.TotalSeconds, 1e-9):F0} tok/s); prompt tokens prefilled: {s.PromptTokensPrefilled} {prefilled}"));
+        if (result.Server is { } server)
+        {
+            output.WriteLine($"resilience: {server.Resilience}");
+            if (server.Failed > 0)
+                output.WriteLine($"failed: {server.Failed} samples were not drawn after every retry (rerun to draw them): {string.Join("; ", server.FirstFailures)}");
+        }
         if (s.Interrupted) Interrupted(output, $"{result.Stored?.ToString(CultureInfo.InvariantCulture) ?? "every finished wave's"} samples of run {result.RunId} are stored; the wave in flight was dropped");
     }
 
@@ -34,6 +41,7 @@ internal static class ResultLines
         output.WriteLine("statuses: " + string.Join(", ", s.Statuses.Select(x => $"{x.Key.Name()} {x.Value}")));
         if (s.Statuses.GetValueOrDefault(ScoreStatus.Truncated) is > 0 and var truncated)
             output.WriteLine($"truncated: {truncated} answers ran past {result.MaxSequenceTokens?.ToString(CultureInfo.InvariantCulture) ?? "the longest sequence"} tokens; their later steps have no score (raise --max-tokens and --ctx-size)");
+        if (result.Resilience is { } resilience) output.WriteLine($"resilience: {resilience}");
         if (s.Interrupted) Interrupted(output, $"{result.Stored} answers of run {result.RunId} have scores of {result.ScorerId}; the batch in flight was dropped");
     }
 

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using BestOfN.Sampler.Prompting;
 using BestOfN.Sampler.Sampling;
+using BestOfN.Sampler.Server;
 using BestOfN.Verifier.Scoring;
 
 namespace BestOfN.Pipeline;
@@ -17,9 +18,33 @@ public static class RunIdentity
 {
     public static string SamplingConfigJson(string modelSha256, string dataset, PromptOptions prompt, SamplerOptions sampler)
     {
-        var config = new SortedDictionary<string, object?>
+        var config = SamplingConfig(dataset, prompt, sampler);
+        config["model_sha256"] = modelSha256;
+        config["kv_unified"] = sampler.KvUnified;
+        return JsonSerializer.Serialize(config);
+    }
+
+    /// <summary>
+    /// The configuration of a run sampled from a server: the model as the server names it and what it reports about the weights and
+    /// build (<see cref="ServerModel.Version"/>), in place of a GGUF's hash; the server applies its own chat template.
+    /// </summary>
+    public static string ServerSamplingConfigJson(ServerModel model, string dataset, PromptOptions prompt, SamplerOptions sampler)
+    {
+        var config = SamplingConfig(dataset, prompt, sampler);
+        config["generator"] = "openai";
+        config["server_model"] = model.Name;
+        config["server_model_version"] = model.Version;
+        return JsonSerializer.Serialize(config);
+    }
+
+    /// <summary>What stands for a server's model where a run records a model hash: the SHA-256 of its name and reported version.</summary>
+    public static string ServerModelHash(ServerModel model) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{model.Name}\n{model.Version}")));
+
+    private static SortedDictionary<string, object?> SamplingConfig(string dataset, PromptOptions prompt, SamplerOptions sampler)
+    {
+        return new SortedDictionary<string, object?>
         {
-            ["model_sha256"] = modelSha256,
             ["dataset"] = dataset,
             ["prompt_format"] = prompt.Format.ToString().ToLowerInvariant(),
             ["system_prompt"] = prompt.SystemPrompt,
@@ -35,9 +60,7 @@ public static class RunIdentity
             ["max_tokens"] = sampler.MaxTokens,
             ["seed"] = sampler.Seed,
             ["stop"] = sampler.StopStrings,
-            ["kv_unified"] = sampler.KvUnified,
         };
-        return JsonSerializer.Serialize(config);
     }
 
     /// <summary>

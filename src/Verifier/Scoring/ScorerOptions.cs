@@ -1,3 +1,5 @@
+using BestOfN.Remote;
+
 namespace BestOfN.Verifier.Scoring;
 
 /// <summary>Defaults of <see cref="ScorerOptions"/> and <see cref="OnnxScorerOptions"/>, in one place so tests can pin them.</summary>
@@ -132,6 +134,12 @@ public sealed record ScorerOptions
 
     /// <summary>Settings of the ONNX protocol. The default value is <see cref="OnnxScorerOptions"/>'s defaults.</summary>
     public OnnxScorerOptions Onnx { get; init; } = new();
+
+    /// <summary>Settings of the http-classifier protocol. The default value is <see cref="HttpClassifierOptions"/>'s defaults (vLLM's /classify).</summary>
+    public HttpClassifierOptions Http { get; init; } = new();
+
+    /// <summary>Retry, timeout, circuit breaker and concurrency of a remote reward model. The default value is <see cref="ResilienceOptions"/>'s defaults.</summary>
+    public ResilienceOptions Resilience { get; init; } = new();
 
     /// <summary>Every problem with these options, listed together so a run never starts half-valid.</summary>
     public IReadOnlyList<string> Validate()

@@ -26,6 +26,12 @@ public interface IRewardProtocol
     /// <param name="fileSha256">Hashes a file the protocol reads besides the model (a tokenizer).</param>
     void Configure(IDictionary<string, object?> config, ScorerOptions options, Func<string, string> fileSha256);
 
+    /// <summary>True when the model is a server at a URL (the model "path" is the URL), not a file: it is neither hashed nor resolved as a path.</summary>
+    bool IsRemote => false;
+
+    /// <summary>What stands for the model's SHA-256 when <see cref="IsRemote"/>; null for a file, which is hashed.</summary>
+    string? RemoteModelSha256(string url, ScorerOptions options) => null;
+
     /// <summary>Loads the reward model and returns a scorer that owns it.</summary>
     /// <exception cref="ScoringProtocolException">The model cannot be read this way (a verdict that is not one token, no template, a missing ONNX output).</exception>
     IRewardScorer Open(string modelPath, ScorerOptions options, int gpuLayers);

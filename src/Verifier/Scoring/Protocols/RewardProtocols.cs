@@ -18,8 +18,11 @@ public static class RewardProtocols
     public static readonly IRewardProtocol Onnx = new OnnxProtocol("onnx",
         "a classifier-head reward model in ONNX, run by ONNX Runtime (CUDA when present)");
 
+    public static readonly IRewardProtocol HttpClassifier = new HttpClassifierProtocol("http-classifier",
+        "a reward model behind an HTTP endpoint (vLLM /classify or /pooling): POST {model, input: [text]} -> {data: [{probs: [...]}]}, field names configurable");
+
     /// <summary>Every built-in protocol, in the order help text lists them.</summary>
-    public static readonly RewardProtocolRegistry Default = new([RlhflowPrm, RlhflowOrm, MathShepherd, Onnx]);
+    public static readonly RewardProtocolRegistry Default = new([RlhflowPrm, RlhflowOrm, MathShepherd, Onnx, HttpClassifier]);
 }
 
 /// <summary>A set of protocols looked up by name. Tests build their own with extra protocols; the application uses <see cref="RewardProtocols.Default"/>.</summary>
