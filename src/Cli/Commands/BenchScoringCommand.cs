@@ -17,6 +17,7 @@ internal static class BenchScoringCommand
     private static readonly Option<int> Answers = new("--answers") { Description = "Answers scored per measurement", DefaultValueFactory = _ => 64 };
     private static readonly Option<int> AnswerTokens = new("--answer-tokens") { Description = "Tokens per answer (after the shared problem text)", DefaultValueFactory = _ => 256 };
     private static readonly Option<int> PromptTokens = new("--prompt-tokens") { Description = "Tokens of the shared problem text", DefaultValueFactory = _ => 64 };
+    private static readonly Option<string> Kv = new("--kv") { Description = "KV layout of the scorer: unified (one cache, the prefix shared), split (a stream per answer) or both", DefaultValueFactory = _ => "unified" };
     private static readonly Option<string> FlashAttention = ScorerOptionGroup.Switch("--flash-attn", "Flash attention for both: auto, on or off");
     private static readonly Option<FileInfo> Peer = new Option<FileInfo>("--peer") { Description = "Path to llama-batched-bench (scripts/build-llama.sh --tools) to measure S_PP on the same model" }.AcceptExistingOnly();
     private static readonly NativeOptions Native = new();
@@ -26,7 +27,7 @@ internal static class BenchScoringCommand
     {
         var command = new Command("scoring", "Reward-model scoring speed (scored tokens/s) at several batch sizes, beside llama-batched-bench's prompt processing (S_PP)")
         {
-            Model, Batches, Answers, AnswerTokens, PromptTokens, FlashAttention, Peer, Json,
+            Model, Batches, Answers, AnswerTokens, PromptTokens, Kv, FlashAttention, Peer, Json,
         };
         Native.AddTo(command);
         command.SetAction((pr, ct) => CommandErrors.Run(pr, () => Run(pr)));
@@ -48,6 +49,8 @@ internal static class BenchScoringCommand
         if (pr.GetValue(Answers) < 1) errors.Add("--answers must be >= 1.");
         if (pr.GetValue(AnswerTokens) < 8) errors.Add("--answer-tokens must be >= 8.");
         if (pr.GetValue(PromptTokens) < 1) errors.Add("--prompt-tokens must be >= 1.");
+        bool[]? layouts = pr.GetValue(Kv) switch { "unified" => [true], "split" => [false], "both" => [true, false], _ => null };
+        if (layouts is null) errors.Add($"--kv must be unified, split or both, got {pr.GetValue(Kv)}.");
         if (errors.Count > 0) return CommandErrors.Invalid(pr, errors);
 
         var options = new ScoringBenchOptions
@@ -71,10 +74,10 @@ internal static class BenchScoringCommand
         if (pr.GetValue(Peer) is { } peerPath) peer = PeerPromptBench.Run(peerPath.FullName, modelPath, own, batches, options);
 
         output.WriteLine();
-        output.WriteLine("| batch | answers | tokens scored | prefix prefilled | reads | seconds | answers/s | scored tok/s | peer S_PP t/s | ratio |");
-        output.WriteLine("|------:|--------:|--------------:|-----------------:|------:|--------:|----------:|-------------:|--------------:|------:|");
+        output.WriteLine("| kv      | batch | answers | tokens scored | prefix prefilled | reads | seconds | answers/s | scored tok/s | peer S_PP t/s | ratio |");
+        output.WriteLine("|---------|------:|--------:|--------------:|-----------------:|------:|--------:|----------:|-------------:|--------------:|------:|");
         var results = new List<object>();
-        foreach (var row in ScoringBenchmark.Run(model, options))
+        foreach (var row in layouts!.SelectMany(unified => ScoringBenchmark.Run(model, options with { KvUnified = unified })))
         {
             var p = peer.FirstOrDefault(x => x.Parallel == row.Batch);
             output.WriteLine(BenchFigures.ScoringRow(row, p));
@@ -82,7 +85,7 @@ internal static class BenchScoringCommand
         }
         output.WriteLine();
         output.WriteLine("scored tok/s counts the shared prefix once plus every answer's own tokens; the peer's S_PP is llama-batched-bench -npp <own tokens> -ntg 1 -npl <batch>: batch separate prompts, no sampling, no score reads.");
-        BenchFigures.WriteJson(pr, Json, "scoring", new { Model = modelPath, model.Description, options.Answers, AnswerOwnTokens = own, options.PromptTokens, options.StepEvery, Threads = threads, FlashAttention = flash, Peer = pr.GetValue(Peer)?.FullName }, results);
+        BenchFigures.WriteJson(pr, Json, "scoring", new { Model = modelPath, model.Description, options.Answers, AnswerOwnTokens = own, Kv = pr.GetValue(Kv), options.PromptTokens, options.StepEvery, Threads = threads, FlashAttention = flash, Peer = pr.GetValue(Peer)?.FullName }, results);
         return 0;
     }
 }

@@ -52,7 +52,7 @@ internal static class BenchFigures
         $"{F(peer?.PromptTokensPerSecond),11} | {F(peer?.GeneratedTokensPerSecond),11} | {Ratio(row.GeneratedTokensPerSecond, peer?.GeneratedTokensPerSecond),8} | {Ratio(row.PromptTokensPerSecond, peer?.PromptTokensPerSecond),8} |";
 
     public static string ScoringRow(ScoringBenchRow row, PeerBenchRow? peer) =>
-        $"| {row.Batch,5} | {row.Answers,7} | {row.TokensScored,13} | {row.PrefixTokens,16} | {row.Reads,5} | {F(row.Seconds, "F2"),7} | {F(row.AnswersPerSecond),9} | {F(row.TokensPerSecond),12} | {F(peer?.PromptTokensPerSecond),13} | {Ratio(row.TokensPerSecond, peer?.PromptTokensPerSecond),5} |";
+        $"| {(row.KvUnified ? "unified" : "split"),-7} | {row.Batch,5} | {row.Answers,7} | {row.TokensScored,13} | {row.PrefixTokens,16} | {row.Reads,5} | {F(row.Seconds, "F2"),7} | {F(row.AnswersPerSecond),9} | {F(row.TokensPerSecond),12} | {F(peer?.PromptTokensPerSecond),13} | {Ratio(row.TokensPerSecond, peer?.PromptTokensPerSecond),5} |";
 
     private static string F(double? value, string format = "F1") => value is null ? "-" : value.Value.ToString(format, CultureInfo.InvariantCulture);
 

@@ -50,7 +50,7 @@ public sealed class LlamaRewardScorer : IRewardScorer
             MicroBatchSize = options.MicroBatchTokens,
             MaxSequences = options.Batch,
             Threads = options.Threads,
-            KvUnified = true,
+            KvUnified = options.KvUnified,
             FlashAttention = options.FlashAttention,
         });
         if (_context.ContextSize < options.ContextSize)
@@ -108,17 +108,22 @@ public sealed class LlamaRewardScorer : IRewardScorer
         {
             cancellationToken.ThrowIfCancellationRequested();
             var clock = Stopwatch.StartNew();
-            // A group: at most Batch answers whose cells fit the cache beside the shared prefix.
+            // A group: at most Batch answers whose cells fit the cache beside the shared prefix (split KV: each in its own stream).
             var group = new List<int>();
             var cells = prefix;
             while (next < work.Count && group.Count < _options.Batch)
             {
                 var own = encoded[work[next]].Tokens.Length - prefix;
-                if (group.Count > 0 && cells + own > _context.ContextSize) break;
+                if (group.Count > 0 && (_options.KvUnified ? cells + own > _context.ContextSize : prefix + own > _context.ContextSize / _options.Batch)) break;
                 group.Add(work[next++]);
                 cells += own;
             }
-            for (; sequencesWithPrefix < group.Count; sequencesWithPrefix++) _context.CopySequence(0, sequencesWithPrefix, 0, prefix);
+            // Split KV copies whole streams only (llama.cpp asserts on a range); sequence 0 holds just the prefix at this point.
+            for (; sequencesWithPrefix < group.Count; sequencesWithPrefix++)
+            {
+                if (_options.KvUnified) _context.CopySequence(0, sequencesWithPrefix, 0, prefix);
+                else _context.CopySequence(0, sequencesWithPrefix);
+            }
 
             var scores = group.Select(i => new double[encoded[i].ReadPositions.Length]).ToArray();
             DecodeGroup(group.Select(i => encoded[i]).ToArray(), prefix, scores, cancellationToken);

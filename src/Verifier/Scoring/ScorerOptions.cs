@@ -104,6 +104,11 @@ public sealed record ScorerOptions
     /// <summary>llama.cpp flash attention: null lets llama.cpp decide, false turns it off (exact F32 attention on the CPU). The default value is null.</summary>
     public bool? FlashAttention { get; init; }
 
+    /// <summary>One KV cache shared by every answer in a batch (true), or a stream per answer (false, llama.cpp's kv_unified=false):
+    /// unified shares the problem's prefix cells by reference; split copies them into each stream but attends over its own only.
+    /// <c>bench scoring --kv both</c> measures the two. The default value is true.</summary>
+    public bool KvUnified { get; init; } = true;
+
     /// <summary>A built-in llama.cpp template name or template text instead of the model's own. The default value is null (the model's).</summary>
     public string? ChatTemplate { get; init; }
 

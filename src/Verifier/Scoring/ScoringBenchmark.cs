@@ -30,10 +30,13 @@ public sealed record ScoringBenchOptions
     public int BatchTokens { get; init; } = ScorerDefaults.BatchTokens;
 
     public int MicroBatchTokens { get; init; } = ScorerDefaults.MicroBatchTokens;
+
+    /// <summary>One KV cache for the batch (true) or a stream per answer (false). The default value is true.</summary>
+    public bool KvUnified { get; init; } = true;
 }
 
 /// <param name="TokensScored">Tokens through the model: the shared prefix once plus every answer's own tokens.</param>
-public sealed record ScoringBenchRow(int Batch, int Answers, long TokensScored, long PrefixTokens, int Reads, double Seconds)
+public sealed record ScoringBenchRow(bool KvUnified, int Batch, int Answers, long TokensScored, long PrefixTokens, int Reads, double Seconds)
 {
     public double TokensPerSecond => TokensScored / Seconds;
 
@@ -66,7 +69,8 @@ public static class ScoringBenchmark
             MicroBatchTokens = options.MicroBatchTokens,
             FlashAttention = options.FlashAttention,
             MaxSequenceTokens = longest,
-            ContextSize = Math.Max(longest, options.PromptTokens + batch * (options.AnswerTokens + 64)),
+            ContextSize = options.KvUnified ? Math.Max(longest, options.PromptTokens + batch * (options.AnswerTokens + 64)) : batch * longest,
+            KvUnified = options.KvUnified,
         };
     }
 
@@ -105,7 +109,7 @@ public static class ScoringBenchmark
             var clock = Stopwatch.StartNew();
             var scores = scorer.Score(problem).SelectMany(b => b).ToList();
             var seconds = clock.Elapsed.TotalSeconds;
-            yield return new ScoringBenchRow(batch, scores.Count, scorer.TokensScored, scorer.PrefixTokensPrefilled, scores.Sum(s => s.StepScores.Count), seconds);
+            yield return new ScoringBenchRow(options.KvUnified, batch, scores.Count, scorer.TokensScored, scorer.PrefixTokensPrefilled, scores.Sum(s => s.StepScores.Count), seconds);
         }
     }
 

@@ -184,6 +184,31 @@ public class LlamaRewardScorerTests
     }
 
     [Fact]
+    public void Split_kv_streams_give_the_scores_of_the_unified_cache_over_several_problems()
+    {
+        // kv_unified=false copies the prefix into each answer's stream (seq_cp across streams) instead of sharing its cells.
+        using var model = LlamaModel.Load(ScoringTestModels.Llama3Prm);
+        var answers = ScoringTestModels.Answers.Where(a => a.Trim().Length > 0).ToList();
+        string[] prompts = [Prompt, "What is 12 divided by 4? Give the answer as a number."];
+        List<SampleScore> All(bool unified)
+        {
+            using var scorer = new LlamaRewardScorer(model, Small(RewardProtocols.RlhflowPrm) with { KvUnified = unified });
+            return prompts.SelectMany((p, i) => ScoreAll(scorer, Problem($"p{i}", p, answers))).ToList();
+        }
+
+        var unified = All(true);
+        var split = All(false);
+        Assert.Equal(unified.Count, split.Count);
+        Assert.True(unified.Sum(s => s.StepScores.Count) > 10);
+        for (var i = 0; i < unified.Count; i++)
+        {
+            Assert.Equal((unified[i].ProblemId, unified[i].Index), (split[i].ProblemId, split[i].Index));
+            Assert.Equal(unified[i].StepScores.Count, split[i].StepScores.Count);
+            for (var k = 0; k < unified[i].StepScores.Count; k++) Assert.InRange(split[i].StepScores[k], unified[i].StepScores[k] - 1e-3, unified[i].StepScores[k] + 1e-3);
+        }
+    }
+
+    [Fact]
     public void Problem_prefix_is_prefilled_once_per_problem_not_once_per_answer()
     {
         using var model = LlamaModel.Load(ScoringTestModels.Llama3Prm);
