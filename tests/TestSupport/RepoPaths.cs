@@ -46,3 +46,27 @@ public sealed class RequiresCCompilerFactAttribute : FactAttribute
         if (RepoPaths.FindOnPath("cc") is null) Skip = "No C compiler (cc) on PATH: the ABI test compiles a C program against llama.h to read the real struct layouts.";
     }
 }
+
+/// <summary>llama-server from the cache scripts/build-llama.sh --tools builds into (or $BESTOFN_LLAMA_SERVER).</summary>
+public static class LlamaServerBinary
+{
+    public static string? Path
+    {
+        get
+        {
+            if (Environment.GetEnvironmentVariable("BESTOFN_LLAMA_SERVER") is { Length: > 0 } given && File.Exists(given)) return given;
+            var natives = System.IO.Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "bestofn", "natives");
+            if (!Directory.Exists(natives)) return null;
+            return Directory.GetDirectories(natives, "llama.cpp-build-cpu-*").Select(d => System.IO.Path.Combine(d, "bin", "llama-server")).FirstOrDefault(File.Exists);
+        }
+    }
+}
+
+/// <summary>A fact that is skipped, with the reason, when llama-server has not been built.</summary>
+public sealed class RequiresLlamaServerFactAttribute : FactAttribute
+{
+    public RequiresLlamaServerFactAttribute()
+    {
+        if (LlamaServerBinary.Path is null) Skip = "No llama-server in ~/.cache/bestofn/natives/llama.cpp-build-cpu-*/bin (nor $BESTOFN_LLAMA_SERVER): scripts/build-llama.sh --tools builds it; the peer part of bench workload is not tested.";
+    }
+}

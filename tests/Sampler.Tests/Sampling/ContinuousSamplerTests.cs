@@ -45,7 +45,7 @@ public class ContinuousSamplerTests
     {
         using var model = LlamaModel.Load(TestModels.Tiny);
         var prompts = Prompts(model, 4);
-        var options = new SamplerOptions { N = 5, Parallel = 4, MaxTokens = 12, Temperature = 1, Seed = 9, Threads = 2 };
+        var options = new SamplerOptions { N = 5, Parallel = 4, MaxTokens = 12, Temperature = 1, Seed = 9, Threads = 1 };
         List<int>[] indices = [[0, 1, 2, 3, 4], [1, 3], [0, 1, 2, 3, 4], [4]];
         using var sampler = new ContinuousSampler(model, options with { Batching = Batching.Continuous });
         var waves = sampler.Sample([.. prompts.Select((p, i) => new ProblemWork(p, indices[i]))]).ToList();
@@ -65,7 +65,7 @@ public class ContinuousSamplerTests
     {
         using var model = LlamaModel.Load(TestModels.Tiny);
         var prompts = Prompts(model, 3);
-        var options = new SamplerOptions { N = 6, Parallel = 4, MaxTokens = 20, Temperature = 1, Seed = 3, Threads = 2 };
+        var options = new SamplerOptions { N = 6, Parallel = 4, MaxTokens = 20, Temperature = 1, Seed = 3, Threads = 1 };
         var free = Continuous(model, options, [.. prompts.Select(p => new ProblemWork(p, Enumerable.Range(0, 6).ToList()))]);
         Assert.All(free, s => Assert.True(s.FinishReason == FinishReason.Eos ? s.TokenCount <= 20 : s.FinishReason == FinishReason.Length && s.TokenCount == 20, $"{s.FinishReason} after {s.TokenCount}"));
 
@@ -86,7 +86,7 @@ public class ContinuousSamplerTests
     {
         using var model = LlamaModel.Load(TestModels.Tiny);
         var prompts = Prompts(model, 3);
-        var options = new SamplerOptions { N = 3, Parallel = 1, MaxTokens = 16, Temperature = 1, Seed = 5, Threads = 2 };
+        var options = new SamplerOptions { N = 3, Parallel = 1, MaxTokens = 16, Temperature = 1, Seed = 5, Threads = 1 };
         var waves = Waves(model, options, prompts);
         var continuous = Continuous(model, options, [.. prompts.Select(p => new ProblemWork(p, Enumerable.Range(0, 3).ToList()))]);
         Assert.Equal(Bits(waves), Bits(continuous));
@@ -97,7 +97,7 @@ public class ContinuousSamplerTests
     {
         using var model = LlamaModel.Load(TestModels.Tiny);
         var prompts = Prompts(model, 1);
-        var options = new SamplerOptions { N = 4, Parallel = 4, MaxTokens = 16, Temperature = 1, Seed = 5, Threads = 2 };
+        var options = new SamplerOptions { N = 4, Parallel = 4, MaxTokens = 16, Temperature = 1, Seed = 5, Threads = 1 };
         Assert.Equal(Bits(Waves(model, options, prompts)), Bits(Continuous(model, options, [new ProblemWork(prompts[0], [0, 1, 2, 3])])));
     }
 
@@ -107,7 +107,7 @@ public class ContinuousSamplerTests
         using var model = LlamaModel.Load(TestModels.Tiny);
         var problems = Problems(4);
         var renderer = new PromptRenderer(model, new PromptOptions { Format = PromptFormat.Raw });
-        var options = new SamplerOptions { N = 6, Parallel = 3, MaxTokens = 12, Temperature = 1, Seed = 4, Threads = 2, Batching = Batching.Continuous };
+        var options = new SamplerOptions { N = 6, Parallel = 3, MaxTokens = 12, Temperature = 1, Seed = 4, Threads = 1, Batching = Batching.Continuous };
         var path = TestModels.TempFile("continuous.jsonl");
 
         using var cancel = new CancellationTokenSource();
