@@ -8,8 +8,9 @@ public sealed record ProblemWork(PreparedPrompt Prompt, IReadOnlyList<int> Indic
 
 /// <summary>
 /// Continuous batching across samples and problems, as llama-server keeps its slots busy: <see cref="SamplerOptions.Parallel"/>
-/// sequences (slots) are kept generating. When a sample ends, its slot clears its cells and takes the next sample of the problem
-/// being handed out, with the prompt copied (llama_memory_seq_cp) from the prompt sequence, one past the slots. When that problem
+/// sequences (slots) are kept generating. When a sample ends, its slot takes the next sample of the problem being handed out: it
+/// drops its generated cells when its last sample was of that problem (the prompt's cells stay), or clears its cells and copies the
+/// prompt (llama_memory_seq_cp) from the prompt sequence, one past the slots. When that problem
 /// has no samples left, the next problem's prompt is prefilled into the prompt sequence in the same llama_decode batch as the other
 /// slots' generated tokens, and free slots take its samples once its last prompt token is decoded. Each sample keeps its seed per
 /// (run, problem, index), and is handed back as soon as it ends, so a cancelled run loses only the samples in flight.
@@ -72,8 +73,17 @@ public sealed class ContinuousSampler(LlamaModel model, SamplerOptions options, 
                     }
                     if (!feeding.Ready) break;
                     var index = feeding.Work.Indices[feeding.Handed++];
-                    context.RemoveTokens(slot, 0, -1);
-                    context.CopySequence(promptSequence, slot);
+                    if (owners[slot] == feeding)
+                    {
+                        // The slot's last sample was of this problem: its cells still hold the prompt, so drop only the generated ones.
+                        context.RemoveTokens(slot, feeding.Work.Prompt.Tokens.Length, -1);
+                    }
+                    else
+                    {
+                        // A split-KV copy is a whole-stream copy, applied (with a graph re-reservation) at the next decode.
+                        context.RemoveTokens(slot, 0, -1);
+                        context.CopySequence(promptSequence, slot);
+                    }
                     live[slot] = SampleStream.Open(options, feeding.Id, index, slot, feeding.Work.Prompt.Tokens.Length, forcedLength?.Invoke(feeding.Id, index));
                     owners[slot] = feeding;
                     started.Add(live[slot]!);

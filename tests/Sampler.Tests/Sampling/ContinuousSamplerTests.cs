@@ -82,6 +82,16 @@ public class ContinuousSamplerTests
     }
 
     [Fact]
+    public void The_same_work_drawn_again_gives_the_same_samples_bit_for_bit()
+    {
+        using var model = LlamaModel.Load(TestModels.Tiny);
+        var prompts = Prompts(model, 3);
+        var options = new SamplerOptions { N = 5, Parallel = 3, MaxTokens = 16, Temperature = 1, Seed = 2, Threads = 1 };
+        List<ProblemWork> work = [.. prompts.Select(p => new ProblemWork(p, Enumerable.Range(0, 5).ToList()))];
+        Assert.Equal(Bits(Continuous(model, options, work)), Bits(Continuous(model, options, work)));
+    }
+
+    [Fact]
     public void With_one_slot_it_draws_what_the_wave_sampler_draws_with_one_sequence()
     {
         using var model = LlamaModel.Load(TestModels.Tiny);
