@@ -44,8 +44,14 @@ internal static class BenchWorkloadCommand
         var output = pr.InvocationConfiguration.Output;
         var options = new WorkloadBenchOptions
         {
-            Problems = pr.GetValue(Problems), N = pr.GetValue(N), Parallel = pr.GetValue(Parallel), PromptTokens = pr.GetValue(PromptTokens), MaxTokens = pr.GetValue(MaxTokens),
-            Threads = pr.GetValue(Native.Threads), KvUnified = pr.GetValue(Kv) == "unified", Chain = Sampling.Read(pr, 0).Sampling,
+            Problems = pr.GetValue(Problems),
+            N = pr.GetValue(N),
+            Parallel = pr.GetValue(Parallel),
+            PromptTokens = pr.GetValue(PromptTokens),
+            MaxTokens = pr.GetValue(MaxTokens),
+            Threads = pr.GetValue(Native.Threads),
+            KvUnified = pr.GetValue(Kv) == "unified",
+            Chain = Sampling.Read(pr, 0).Sampling,
         };
         var errors = new List<string>();
         if (options.Problems < 1 || options.N < 1 || options.PromptTokens < 2 || options.MaxTokens < 1) errors.Add("--problems, --n and --max-tokens must be >= 1, --prompt-tokens >= 2.");

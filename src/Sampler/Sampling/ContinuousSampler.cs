@@ -154,7 +154,10 @@ public sealed class ContinuousSampler(LlamaModel model, SamplerOptions options, 
                 var streams = new List<SampleStream>(items.Length);
                 foreach (var e in items)
                 {
-                    if (e.Stream is { } stream) streams.Add(stream);
+                    if (e.Stream is { } stream)
+                    {
+                        streams.Add(stream);
+                    }
                     else
                     {
                         feeding!.Prefilled++;
