@@ -19,7 +19,7 @@ internal static class ResultLines
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"done: {s.SamplesDrawn} samples drawn, {s.SamplesSkipped} already stored, {s.TokensGenerated} tokens in {s.Elapsed.TotalSeconds:F1} s " +
             $"({s.TokensGenerated / Math.Max(s.Elapsed.TotalSeconds, 1e-9):F0} tok/s); prompt tokens prefilled: {s.PromptTokensPrefilled} (once per problem)"));
-        if (s.Interrupted) Interrupted(output, $"{result.Stored?.ToString(CultureInfo.InvariantCulture) ?? "every finished wave's"} samples of run {result.RunId} are stored; the wave in flight was dropped");
+        if (s.Interrupted) Interrupted(output, $"{result.Stored?.ToString(CultureInfo.InvariantCulture) ?? "every finished wave's"} samples of run {result.RunId} are stored; {(s.Batching == Sampler.Sampling.Batching.Continuous ? "the samples in flight were" : "the wave in flight was")} dropped");
     }
 
     public static void Write(TextWriter output, ScoreResult result)

@@ -12,9 +12,10 @@ public readonly record struct SamplingProgress(
 
 /// <param name="SamplesDrawn">Samples drawn by this invocation (not those found already stored).</param>
 /// <param name="SamplesSkipped">Samples that were already stored and were not drawn again.</param>
-/// <param name="Interrupted">The run was cancelled: the wave in flight was dropped, every finished wave is stored.</param>
+/// <param name="Interrupted">The run was cancelled: the wave in flight (in continuous batching, the samples in flight) was dropped, every finished one is stored.</param>
+/// <param name="Batching">How the samples were batched.</param>
 public sealed record SamplingSummary(int Problems, long SamplesDrawn, long SamplesSkipped, long TokensGenerated, long PromptTokensPrefilled, TimeSpan Elapsed,
-    bool Interrupted = false);
+    bool Interrupted = false, Batching Batching = Batching.Waves);
 
 /// <summary>
 /// Samples N solutions per problem into a sink, resuming whatever the sink already holds. With <see cref="Batching.Waves"/>, samples
@@ -61,7 +62,7 @@ public static class SamplingJob
             interrupted = true;
         }
         return new SamplingSummary(problems.Count, drawn, skipped, sampler.TokensGenerated + continuous.TokensGenerated,
-            sampler.PromptTokensPrefilled + continuous.PromptTokensPrefilled, clock.Elapsed, interrupted);
+            sampler.PromptTokensPrefilled + continuous.PromptTokensPrefilled, clock.Elapsed, interrupted, options.Batching);
 
         void OnStep(int step)
         {

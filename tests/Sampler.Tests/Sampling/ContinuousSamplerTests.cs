@@ -130,6 +130,7 @@ public class ContinuousSamplerTests
             }), cancel.Token);
         }
         Assert.True(first.Interrupted);
+        Assert.Equal(Batching.Continuous, first.Batching);
         Assert.InRange(first.SamplesDrawn, 5, 23);
         var kept = ReadKeys(path);
         Assert.Equal(first.SamplesDrawn, kept.Count);
