@@ -38,7 +38,7 @@ internal static class BenchCommand
             Model, Parallel, PromptTokens, GenTokens, Kv, Repeat, Peer, Json,
             BenchVotingCommand.Create(),
             BenchGradingCommand.Create(),
-            BenchScoringCommand.Create(),
+            BenchScoringCommand.Create(), BenchWorkloadCommand.Create(),
         };
         Sampling.AddChainTo(command);
         Native.AddTo(command);

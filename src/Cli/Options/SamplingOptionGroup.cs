@@ -23,6 +23,12 @@ internal sealed class SamplingOptionGroup(SamplerOptions defaults) : IOptionGrou
         Description = "KV cache layout: split (one buffer per sequence, faster at 16+ sequences) or unified (the prompt stored once, less memory)",
         DefaultValueFactory = _ => defaults.KvUnified ? "unified" : "split",
     }.OneOf("split", "unified");
+    public Option<string> Batching { get; } = new Option<string>("--batching")
+    {
+        Description = "waves: a problem's samples decoded in fixed groups of --parallel, bitwise reproducible across shards and resumes; " +
+            "continuous: --parallel slots kept full across samples and problems, faster when lengths vary, but a sample depends on its batch neighbours",
+        DefaultValueFactory = _ => defaults.Batching.ToString().ToLowerInvariant(),
+    }.OneOf("waves", "continuous");
 
     /// <summary>Adds the sampler-chain options only.</summary>
     public void AddChainTo(Command command)
@@ -33,7 +39,7 @@ internal sealed class SamplingOptionGroup(SamplerOptions defaults) : IOptionGrou
     public void AddTo(Command command)
     {
         AddChainTo(command);
-        foreach (var option in new Option[] { N, MaxTokens, Parallel, Seed, Stop, Kv }) command.Options.Add(option);
+        foreach (var option in new Option[] { N, MaxTokens, Parallel, Seed, Stop, Kv, Batching }) command.Options.Add(option);
     }
 
     /// <summary>The options as parsed; <paramref name="threads"/> comes from the native group.</summary>
@@ -49,6 +55,7 @@ internal sealed class SamplingOptionGroup(SamplerOptions defaults) : IOptionGrou
         Seed = pr.GetValue(Seed),
         StopStrings = pr.GetValue(Stop) ?? [],
         KvUnified = pr.GetValue(Kv) == "unified",
+        Batching = pr.GetValue(Batching) == "continuous" ? Sampler.Sampling.Batching.Continuous : Sampler.Sampling.Batching.Waves,
         Threads = threads,
     };
 }

@@ -54,6 +54,10 @@ internal static class BenchFigures
     public static string ScoringRow(ScoringBenchRow row, PeerBenchRow? peer) =>
         $"| {(row.KvUnified ? "unified" : "split"),-7} | {row.Batch,5} | {row.Answers,7} | {row.TokensScored,13} | {row.PrefixTokens,16} | {row.Reads,5} | {F(row.Seconds, "F2"),7} | {F(row.AnswersPerSecond),9} | {F(row.TokensPerSecond),12} | {F(peer?.PromptTokensPerSecond),13} | {Ratio(row.TokensPerSecond, peer?.PromptTokensPerSecond),5} |";
 
+    public static string WorkloadRow(WorkloadBenchRow row, WorkloadBenchRow waves, WorkloadBenchRow? peer) =>
+        $"| {row.Batching,-12} | {row.Samples,7} | {row.TokensGenerated,9} | {row.PromptTokensPrefilled,13} | {F(row.Seconds, "F2"),7} | {F(row.GeneratedTokensPerSecond),9} | " +
+        $"{F(row.ProblemsPerSecond, "F3"),10} | {Ratio(row.GeneratedTokensPerSecond, waves.GeneratedTokensPerSecond),8} | {Ratio(row.GeneratedTokensPerSecond, peer?.GeneratedTokensPerSecond),7} |";
+
     private static string F(double? value, string format = "F1") => value is null ? "-" : value.Value.ToString(format, CultureInfo.InvariantCulture);
 
     private static string Ratio(double ours, double? peer) => peer is null or 0 ? "-" : (ours / peer.Value).ToString("F2", CultureInfo.InvariantCulture) + "x";

@@ -26,7 +26,7 @@ internal static class ResultLines
             if (server.Failed > 0)
                 output.WriteLine($"failed: {server.Failed} samples were not drawn after every retry (rerun to draw them): {string.Join("; ", server.FirstFailures)}");
         }
-        if (s.Interrupted) Interrupted(output, $"{result.Stored?.ToString(CultureInfo.InvariantCulture) ?? "every finished wave's"} samples of run {result.RunId} are stored; the wave in flight was dropped");
+        if (s.Interrupted) Interrupted(output, $"{result.Stored?.ToString(CultureInfo.InvariantCulture) ?? "every finished wave's"} samples of run {result.RunId} are stored; {(s.Batching == Sampler.Sampling.Batching.Continuous ? "the samples in flight were" : "the wave in flight was")} dropped");
     }
 
     public static void Write(TextWriter output, ScoreResult result)

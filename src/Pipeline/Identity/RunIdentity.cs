@@ -65,10 +65,12 @@ public static class RunIdentity
 
     /// <summary>
     /// The settings that change a sample's bits but not what the run is: llama.cpp's results depend slightly on which sequences are
-    /// decoded together, on the thread count and on the native build. A run keeps the ones it was started with.
+    /// decoded together, on the thread count and on the native build, and on the batching mode (continuous batching makes a sample
+    /// depend on its neighbours; waves do not). A run keeps the ones it was started with.
     /// </summary>
     public static IReadOnlyDictionary<string, string> SamplingSettings(SamplerOptions sampler, string natives) => new SortedDictionary<string, string>
     {
+        ["batching"] = sampler.Batching.ToString().ToLowerInvariant(),
         ["parallel"] = sampler.Parallel.ToString(CultureInfo.InvariantCulture),
         ["threads"] = (sampler.Threads > 0 ? sampler.Threads : Environment.ProcessorCount).ToString(CultureInfo.InvariantCulture),
         ["natives"] = natives,

@@ -30,13 +30,14 @@ public static class RunSettingsGuard
             return; // a run sampled before settings were recorded: nothing to compare with
         }
         var stored = JsonSerializer.Deserialize<Dictionary<string, string>>(storedJson) ?? [];
+        stored.TryAdd("batching", "waves"); // runs recorded before continuous batching existed were sampled in waves
         var differences = now.Where(kv => stored.GetValueOrDefault(kv.Key) != kv.Value)
             .Select(kv => $"{kv.Key} {stored.GetValueOrDefault(kv.Key) ?? "(none)"} (now {kv.Value})").ToList();
         if (differences.Count > 0)
         {
             throw new InvalidOperationException(
                 $"Run {runId} in {store.Path} was sampled with {string.Join(", ", differences)}; these change the samples' bits. " +
-                $"Resume with the same settings (--parallel {stored.GetValueOrDefault("parallel")} --threads {stored.GetValueOrDefault("threads")}, the same natives{NativesHint(stored.GetValueOrDefault("natives"))}), or give a new --run.");
+                $"Resume with the same settings (--batching {stored["batching"]} --parallel {stored.GetValueOrDefault("parallel")} --threads {stored.GetValueOrDefault("threads")}, the same natives{NativesHint(stored.GetValueOrDefault("natives"))}), or give a new --run.");
         }
     }
 

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using BestOfN.Llama;
 
@@ -27,19 +26,21 @@ public sealed class BatchedSampler : IDisposable
     private readonly SamplerOptions _options;
     private readonly int _parallel;
     private readonly float[] _promptLogits;
-    private readonly ConcurrentBag<SamplerScratch> _scratch = [];
-    private readonly ParallelOptions _parallelOptions;
+    private readonly StreamDrawer _drawer;
+    private readonly ForcedLength? _forcedLength;
     private LlamaContext? _context;
     private LlamaBatch _batch = new(1);
 
-    public BatchedSampler(LlamaModel model, SamplerOptions options)
+    /// <param name="forcedLength">Benchmarks only: each sample's exact length, end-of-generation ignored.</param>
+    public BatchedSampler(LlamaModel model, SamplerOptions options, ForcedLength? forcedLength = null)
     {
         options.ThrowIfInvalid();
         _model = model;
         _options = options;
         _parallel = Math.Min(options.Parallel, options.N);
         _promptLogits = new float[model.VocabSize];
-        _parallelOptions = new ParallelOptions { MaxDegreeOfParallelism = options.Threads > 0 ? options.Threads : Environment.ProcessorCount };
+        _drawer = new StreamDrawer(model, options.Threads);
+        _forcedLength = forcedLength;
     }
 
     /// <summary>Prompt tokens decoded so far, over all problems: one prefill per problem, however many samples.</summary>
@@ -78,33 +79,32 @@ public sealed class BatchedSampler : IDisposable
             var count = Math.Min(_parallel, sampleIndices.Count - start);
             for (; sequencesWithPrompt < count; sequencesWithPrompt++) context.CopySequence(0, sequencesWithPrompt);
 
-            var streams = new Stream[count];
+            var streams = new SampleStream[count];
             for (var s = 0; s < count; s++)
             {
                 var index = sampleIndices[start + s];
-                var seed = SampleSeed.Derive(_options.Seed, prompt.ProblemId, index);
-                streams[s] = new Stream(index, s, seed, prompt.Tokens.Length, LlamaSamplerChain.Create(_options.Sampling, seed), new StopStringMatcher(_options.StopStrings));
+                streams[s] = SampleStream.Open(_options, prompt.ProblemId, index, s, prompt.Tokens.Length, _forcedLength?.Invoke(prompt.ProblemId, index));
             }
             try
             {
-                SampleAll(streams, stream => stream.SampleFrom(_promptLogits), waveClock);
+                _drawer.DrawAll(streams, (stream, _) => stream.SampleFrom(_promptLogits));
                 while (true)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     var live = streams.Where(s => s.Pending is not null).ToArray();
                     if (live.Length == 0) break;
-                    DecodeAndSample(context, live, waveClock);
+                    DecodeAndSample(context, live);
                     onStep?.Invoke(live.Length);
                 }
             }
             finally
             {
-                foreach (var s in streams) s.Chain.Dispose();
+                foreach (var s in streams) s.Dispose();
             }
             // Drop the generated cells; the prompt's cells stay for the next wave.
             for (var s = 0; s < count; s++) context.RemoveTokens(s, prompt.Tokens.Length, -1);
 
-            var samples = streams.Select(s => s.ToSample(prompt.ProblemId)).ToList();
+            var samples = streams.Select(s => s.ToSample()).ToList();
             TokensGenerated += samples.Sum(x => x.TokenCount);
             yield return new Wave(prompt.ProblemId, samples, promptTokensForFirstWave, waveClock.Elapsed);
             promptTokensForFirstWave = 0;
@@ -161,7 +161,7 @@ public sealed class BatchedSampler : IDisposable
     }
 
     /// <summary>Decodes the pending token of each live stream in one batch, then samples each stream's next token.</summary>
-    private void DecodeAndSample(LlamaContext context, Stream[] live, Stopwatch clock) =>
+    private void DecodeAndSample(LlamaContext context, SampleStream[] live) =>
         BatchDecoder.Decode(context, _batch, live,
             (batch, streams) =>
             {
@@ -173,72 +173,11 @@ public sealed class BatchedSampler : IDisposable
                 var rows = new LlamaLogitsRow[decoded.Length];
                 for (var i = 0; i < decoded.Length; i++) rows[i] = context.LogitsRow(decoded[i].Row);
                 foreach (var s in decoded) s.Position++;
-                SampleAll(decoded, (stream, index) => stream.SampleFrom(rows[index]), clock);
+                _drawer.DrawAll(decoded, (stream, index) => stream.SampleFrom(rows[index]));
             });
 
-    private void SampleAll(Stream[] streams, Action<Stream> sample, Stopwatch clock) =>
-        SampleAll(streams, (s, _) => sample(s), clock);
-
-    private void SampleAll(Stream[] streams, Action<Stream, int> sample, Stopwatch clock)
-    {
-        void One(int i)
-        {
-            var scratch = _scratch.TryTake(out var sc) ? sc : new SamplerScratch(_model.VocabSize);
-            try
-            {
-                streams[i].Scratch = scratch;
-                sample(streams[i], i);
-                streams[i].Advance(_model, _options, clock);
-            }
-            finally
-            {
-                _scratch.Add(scratch);
-            }
-        }
-        if (streams.Length == 1) One(0);
-        else Parallel.For(0, streams.Length, _parallelOptions, One);
-    }
-
     public void Dispose() => _context?.Dispose();
-
-    private sealed class Stream(int index, int sequence, uint seed, int position, LlamaSamplerChain chain, StopStringMatcher text)
-    {
-        private readonly byte[] _piece = new byte[256];
-        private LlamaToken _drawn;
-
-        public int Index { get; } = index;
-        public int Sequence { get; } = sequence;
-        public LlamaSamplerChain Chain { get; } = chain;
-        public int Position { get; set; } = position;
-        public int Row { get; set; }
-        public LlamaToken? Pending { get; private set; }
-        public SamplerScratch? Scratch { get; set; }
-        private int _tokens;
-        private FinishReason _finish;
-        private double _milliseconds;
-
-        public void SampleFrom(float[] logits) => _drawn = Chain.Sample(logits, Scratch!);
-
-        public void SampleFrom(LlamaLogitsRow logits) => _drawn = Chain.Sample(logits, Scratch!);
-
-        /// <summary>Takes the drawn token: stop on end-of-generation, a completed stop string or the length limit.</summary>
-        public void Advance(LlamaModel model, SamplerOptions options, Stopwatch clock)
-        {
-            _tokens++;
-            Pending = null;
-            if (!options.IgnoreEndOfGeneration && model.IsEndOfGeneration(_drawn)) Finish(FinishReason.Eos, clock);
-            else if (text.Append(_piece.AsSpan(0, model.TokenBytes(_drawn, _piece)))) Finish(FinishReason.Stop, clock);
-            else if (_tokens >= options.MaxTokens) Finish(FinishReason.Length, clock);
-            else Pending = _drawn;
-        }
-
-        private void Finish(FinishReason reason, Stopwatch clock)
-        {
-            _finish = reason;
-            _milliseconds = clock.Elapsed.TotalMilliseconds;
-        }
-
-        public GeneratedSample ToSample(string problemId) =>
-            new(problemId, Index, seed, text.Text, _tokens, _finish, text.MatchedStop, _milliseconds);
-    }
 }
+
+/// <summary>Benchmarks only: the exact length of a sample (its tokens after the prompt), or null for the sampler's own limits.</summary>
+public delegate int? ForcedLength(string problemId, int index);

@@ -14,8 +14,21 @@ public static class SamplerDefaults
     public const int Parallel = 64;
     public const ulong Seed = 1;
     public const bool KvUnified = false;
+    public const Batching Batching = Sampling.Batching.Waves;
     public const int Threads = 0;
     public const int MaxN = 1 << 20;
+}
+
+/// <summary>How samples share llama_decode batches (README, Sampling: which settings give identical samples).</summary>
+public enum Batching
+{
+    /// <summary>A problem's samples are decoded in waves of --parallel consecutive indices (<see cref="BatchedSampler"/>): bitwise
+    /// reproducible across shard layouts and resumes, but a wave lasts as long as its longest sample.</summary>
+    Waves,
+
+    /// <summary>Slots kept full across samples and problems (<see cref="ContinuousSampler"/>): faster when lengths vary, but a sample's
+    /// bits depend on its neighbours in the batch.</summary>
+    Continuous,
 }
 
 /// <summary>How to draw samples for each problem.</summary>
@@ -50,6 +63,9 @@ public sealed record SamplerOptions
 
     /// <summary>One KV buffer for all sequences instead of one per sequence (see <see cref="BatchedSampler"/> for the measurements). The default value is false.</summary>
     public bool KvUnified { get; init; } = SamplerDefaults.KvUnified;
+
+    /// <summary>Waves (reproducible) or continuous batching (faster). The default value is <see cref="Batching.Waves"/>.</summary>
+    public Batching Batching { get; init; } = SamplerDefaults.Batching;
 
     /// <summary>CPU threads; 0 uses every core. The default value is 0.</summary>
     public int Threads { get; init; } = SamplerDefaults.Threads;

@@ -8,8 +8,10 @@ namespace BestOfN.Cli.Tests.Commands;
 /// A run of 12 problems drawn once whole and once as 4 shards by 4 bestofn processes running at the same time, each finding its shard
 /// another way: --shard, a Slurm array task (COUNT, then MIN/MAX) and a Kubernetes Indexed Job (JOB_COMPLETION_INDEX with --shards).
 /// </summary>
-public sealed class ShardedRunFixture
+public class ShardedRunFixture
 {
+    private readonly string[] _batching;
+
     public string Dir { get; } = CliRunner.TempDir();
 
     public string Data { get; } = CliRunner.Gsm8kFile(12);
@@ -24,10 +26,17 @@ public sealed class ShardedRunFixture
 
     public string[] SampleArgs(string store, int n, params string[] more) =>
         ["sample", "--model", CliRunner.TinyModel, "--dataset", $"gsm8k:{Data}", "--n", $"{n}", "--parallel", "2", "--max-tokens", "6", "--threads", "1",
-            "--temperature", "0.8", "--seed", "7", "--store", store, .. more];
+            "--temperature", "0.8", "--seed", "7", "--store", store, .. _batching, .. more];
 
     public ShardedRunFixture()
+        : this([])
     {
+    }
+
+    /// <param name="batching">Extra sampling options every process gets (the continuous fixture's --batching continuous).</param>
+    protected ShardedRunFixture(string[] batching)
+    {
+        _batching = batching;
         var store = Path.Combine(Dir, "runs.db");
         var launches = new (Dictionary<string, string> Environment, string[] Args)[]
         {
@@ -218,4 +227,36 @@ public sealed class MergeCommandTests(ShardedRunFixture run) : IClassFixture<Sha
         while (r.Read()) ids.Add(r.GetString(0));
         return ids;
     }
+}
+
+/// <summary>The same 12-problem run as <see cref="ShardedRunFixture"/>, every process sampling with continuous batching.</summary>
+public sealed class ContinuousShardedRunFixture() : ShardedRunFixture(["--batching", "continuous"]);
+
+/// <summary>
+/// Continuous batching makes a sample's bits depend on its batch neighbours, which differ between a shard and the whole run; what
+/// must hold is which samples a merged run has: every (problem, index, seed) of the whole run, once.
+/// </summary>
+public sealed class ContinuousMergeCommandTests(ContinuousShardedRunFixture run) : IClassFixture<ContinuousShardedRunFixture>
+{
+    [Fact]
+    public void Four_continuous_shards_merge_into_the_sample_set_of_the_unsharded_run()
+    {
+        var merged = run.NewPath("merged.db");
+        var r = CliRunner.Run(["merge", merged, .. run.ShardStores]);
+        Assert.True(r.ExitCode == 0, r.Error + r.Output);
+        Assert.Contains("12 of 12 problems × 4 samples, 48 samples stored", r.Output);
+        var whole = Keys(run.Export(run.WholeStore));
+        var shards = Keys(run.Export(merged));
+        Assert.Equal(48, whole.Count);
+        Assert.Equal(48, shards.Count);
+        Assert.Equal(48, shards.Distinct().Count());
+        Assert.Equal(whole.ToHashSet(), shards.ToHashSet());
+        Assert.Equal(12, whole.Select(k => k.Problem).Distinct().Count());
+    }
+
+    private static List<(string Problem, int Index, long Seed)> Keys(string export) =>
+    [
+        .. export.Split('\n').Select(line => JsonNode.Parse(line)!)
+            .Select(s => (s["problem_id"]!.GetValue<string>(), s["sample_index"]!.GetValue<int>(), s["seed"]!.GetValue<long>())),
+    ];
 }

@@ -7,9 +7,9 @@ public class ResumeAfterKillTests
 {
     private const int Problems = 6, N = 4, Parallel = 2;
 
-    private static string[] SampleArgs(string store, string data) =>
+    private static string[] SampleArgs(string store, string data, params string[] more) =>
         ["sample", "--model", CliRunner.TinyModel, "--dataset", $"gsm8k:{data}", "--n", N.ToString(), "--parallel", Parallel.ToString(),
-         "--max-tokens", "200", "--temperature", "1.0", "--store", store, "--prompt", "Raw", "--seed", "11"];
+         "--max-tokens", "200", "--temperature", "1.0", "--store", store, "--prompt", "Raw", "--seed", "11", .. more];
 
     private static (long Count, long Distinct, string Integrity, long[] PerProblem) Inspect(string store)
     {
@@ -67,5 +67,36 @@ public class ResumeAfterKillTests
         Assert.Equal((long)Problems * N, done.Count);
         Assert.Equal(done.Count, done.Distinct);
         Assert.Equal("ok", done.Integrity);
+    }
+
+    [Fact]
+    public void With_continuous_batching_a_sigkill_loses_only_samples_in_flight_and_the_resume_draws_exactly_the_rest()
+    {
+        var dir = CliRunner.TempDir();
+        var store = Path.Combine(dir, "runs.db");
+        var data = CliRunner.Gsm8kFile(Problems);
+        string[] args = SampleArgs(store, data, "--batching", "continuous");
+
+        using (var child = CliRunner.Start(args))
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while (ChildRuns.CountOrZero(store) < 3 && !child.HasExited && DateTime.UtcNow < deadline) Thread.Sleep(10);
+            var finishedEarly = child.HasExited;
+            child.Kill(entireProcessTree: true);
+            child.WaitForExit();
+            Assert.False(finishedEarly, "the run finished before it could be killed; make it longer. " + child.StandardError.ReadToEnd());
+        }
+
+        var killed = Inspect(store);
+        Assert.Equal("ok", killed.Integrity);
+        Assert.Equal(killed.Count, killed.Distinct);
+        Assert.InRange(killed.Count, 3, Problems * N - 1);
+
+        var resumed = CliRunner.Run(args);
+        Assert.True(resumed.ExitCode == 0, resumed.Error);
+        Assert.Contains($"{Problems * N - killed.Count} samples drawn, {killed.Count} already stored", resumed.Output); // only what was missing
+        var done = Inspect(store);
+        Assert.Equal((long)Problems * N, done.Count);
+        Assert.Equal(done.Count, done.Distinct);
     }
 }

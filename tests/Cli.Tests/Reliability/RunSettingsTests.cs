@@ -27,6 +27,29 @@ public class RunSettingsTests
     }
 
     [Fact]
+    public void A_run_sampled_in_waves_does_not_resume_in_continuous_batching_nor_the_reverse()
+    {
+        var dir = CliRunner.TempDir();
+        var waves = Path.Combine(dir, "waves.db");
+        var continuous = Path.Combine(dir, "continuous.db");
+        var data = CliRunner.Gsm8kFile(2);
+        Assert.Equal(0, CliRunner.Run(Args(waves, data, 2, 2)).ExitCode); // waves is the default
+        Assert.Equal(0, CliRunner.Run(Args(continuous, data, 2, 2, "--batching", "continuous")).ExitCode);
+
+        var intoWaves = ChildCli.Run(Args(waves, data, 4, 2, "--batching", "continuous"));
+        var intoContinuous = ChildCli.Run(Args(continuous, data, 4, 2, "--batching", "waves"));
+
+        Assert.Equal((2, 2), (intoWaves.ExitCode, intoContinuous.ExitCode));
+        Assert.Contains("batching waves (now continuous)", ChildCli.OnlyErrorLine(intoWaves));
+        Assert.Contains("--batching waves --parallel 2", intoWaves.Error);
+        Assert.Contains("batching continuous (now waves)", ChildCli.OnlyErrorLine(intoContinuous));
+        Assert.Equal(4, ChildRuns.Texts(waves).Count); // nothing was added
+        Assert.Equal(4, ChildRuns.Texts(continuous).Count);
+        Assert.Equal(0, CliRunner.Run(Args(continuous, data, 4, 2, "--batching", "continuous")).ExitCode); // the same mode resumes
+        Assert.Equal(8, ChildRuns.Texts(continuous).Count);
+    }
+
+    [Fact]
     public void Growing_n_draws_the_same_waves_as_a_fresh_run()
     {
         var dir = CliRunner.TempDir();

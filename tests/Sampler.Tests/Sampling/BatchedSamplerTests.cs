@@ -164,6 +164,6 @@ public class BatchedSamplerTests
     public void Defaults_are_pinned()
     {
         var o = new SamplerOptions();
-        Assert.Equal((16, 0.7f, 0, 1f, 0f, 512, 64, 1UL, false), (o.N, o.Temperature, o.TopK, o.TopP, o.MinP, o.MaxTokens, o.Parallel, o.Seed, o.KvUnified));
+        Assert.Equal((16, 0.7f, 0, 1f, 0f, 512, 64, 1UL, false, Batching.Waves), (o.N, o.Temperature, o.TopK, o.TopP, o.MinP, o.MaxTokens, o.Parallel, o.Seed, o.KvUnified, o.Batching));
     }
 }
