@@ -20,9 +20,14 @@ public sealed record TrainerOptions
     /// <summary>Steps between learning-curve points.</summary>
     public int ReportEvery { get; init; } = 25;
 
+    /// <summary>Cosine decay to a tenth after the warm-up; false keeps the rate constant, so training k steps gives exactly the
+    /// weights a longer run had at step k. The default value is true.</summary>
+    public bool CosineDecay { get; init; } = true;
+
     public float LearningRateAt(int step)
     {
         if (step < WarmupSteps) return LearningRate * (step + 1) / WarmupSteps;
+        if (!CosineDecay) return LearningRate;
         var progress = (double)(step - WarmupSteps) / Math.Max(1, Steps - WarmupSteps);
         return (float)(LearningRate * (0.1 + 0.9 * 0.5 * (1 + Math.Cos(Math.PI * Math.Min(1, progress)))));
     }
@@ -35,7 +40,7 @@ public readonly record struct TrainingProgress(int Step, int Steps, double Train
 public static class Trainer
 {
     public static IReadOnlyList<TrainingProgress> Train(LlamaParameters parameters, IReadOnlyList<TrainingSequence> train, IReadOnlyList<TrainingSequence> validation,
-        TrainerOptions options, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+        TrainerOptions options, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default, Action<int>? atReport = null)
     {
         if (train.Count == 0) throw new ArgumentException("No training sequences.");
         var maxT = train.Concat(validation).Max(s => s.Tokens.Length);
@@ -85,6 +90,7 @@ public static class Trainer
                 var point = new TrainingProgress(step + 1, options.Steps, windowLoss / Math.Max(1, windowTokens), validationLoss, windowSequences / clock.Elapsed.TotalSeconds);
                 curve.Add(point);
                 progress?.Report(point);
+                atReport?.Invoke(step + 1);
                 windowLoss = windowTokens = 0;
                 windowSequences = 0;
                 clock.Restart();
