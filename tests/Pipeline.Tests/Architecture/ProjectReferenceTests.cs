@@ -13,7 +13,8 @@ public class ProjectReferenceTests
         ["Sampler"] = ["Llama", "Problems"],
         ["Verifier"] = ["Llama", "Problems"],
         ["Store"] = ["Problems"],
-        ["Pipeline"] = ["Llama", "Problems", "Sampler", "Store", "Verifier", "Voting"],
+        ["Training"] = ["Llama"],
+        ["Pipeline"] = ["Llama", "Problems", "Sampler", "Store", "Training", "Verifier", "Voting"],
         ["Cli"] = ["Pipeline"],
     };
 
