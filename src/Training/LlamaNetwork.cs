@@ -6,7 +6,8 @@ namespace BestOfN.Training;
 /// One training sequence: the tokens fed, and at each position the token to predict there (or -1 for no loss). A language model
 /// predicts <c>Tokens[t + 1]</c>; a verifier predicts its verdict at one position only, while the input keeps whatever the scorer feeds.
 /// </summary>
-public sealed record TrainingSequence(int[] Tokens, int[] Targets)
+/// <param name="Weights">Each target's weight in the loss (null: all 1), e.g. a verdict outweighing auxiliary language-model targets.</param>
+public sealed record TrainingSequence(int[] Tokens, int[] Targets, float[]? Weights = null)
 {
     public static TrainingSequence NextToken(int[] tokens, int lossFrom)
     {
@@ -16,6 +17,9 @@ public sealed record TrainingSequence(int[] Tokens, int[] Targets)
     }
 
     public int LossCount => Targets.Count(t => t >= 0);
+
+    /// <summary>The summed weight of the targets: what the loss is averaged over.</summary>
+    public double LossWeight => Weights is null ? LossCount : Targets.Select((t, i) => t >= 0 ? Weights[i] : 0).Sum();
 }
 
 /// <summary>
@@ -85,7 +89,7 @@ public sealed class LlamaNetwork
         return all;
     }
 
-    /// <summary>Cross-entropy summed over the sequence's targets; when <paramref name="grad"/> is given, adds d(loss·<paramref name="scale"/>)/dθ to it.</summary>
+    /// <summary>Cross-entropy summed over the sequence's targets (weighted); when <paramref name="grad"/> is given, adds d(loss·<paramref name="scale"/>)/dθ to it.</summary>
     public double LossAndGradient(LlamaParameters p, TrainingSequence sequence, float[]? grad, float scale = 1f)
     {
         var tokens = sequence.Tokens;
@@ -107,10 +111,12 @@ public sealed class LlamaNetwork
             TensorPrimitives.Subtract(_logits, max, _logits);
             TensorPrimitives.Exp(_logits, _logits);
             var sum = TensorPrimitives.Sum(_logits);
-            loss += -Math.Log(Math.Max(_logits[target] / sum, 1e-30));
+            var weight = sequence.Weights?[t] ?? 1f;
+            loss += -weight * Math.Log(Math.Max(_logits[target] / sum, 1e-30));
             if (grad is null) continue;
-            TensorPrimitives.Multiply(_logits, scale / sum, _logits);
-            _logits[target] -= scale;
+            var s = scale * weight;
+            TensorPrimitives.Multiply(_logits, s / sum, _logits);
+            _logits[target] -= s;
             var dh = _dh.AsSpan(t * d, d);
             for (var v = 0; v < vocab; v++)
             {

@@ -69,8 +69,8 @@ public static class Trainer
                 }
                 batch[b] = train[order[cursor++]];
             }
-            var tokens = batch.Sum(s => s.LossCount);
-            var scale = 1f / Math.Max(1, tokens);
+            var tokens = batch.Sum(s => s.LossWeight);
+            var scale = (float)(1 / Math.Max(1e-9, tokens));
             Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, worker =>
             {
                 Array.Clear(grads[worker]);
@@ -108,6 +108,6 @@ public static class Trainer
         {
             for (var i = worker; i < sequences.Count; i += threads) sums[worker] += networks[worker].LossAndGradient(parameters, sequences[i], null);
         });
-        return sums.Sum() / Math.Max(1, sequences.Sum(s => s.LossCount));
+        return sums.Sum() / Math.Max(1e-9, sequences.Sum(s => s.LossWeight));
     }
 }

@@ -27,17 +27,25 @@ public sealed record TrainDemoRequest
     public int TrainProblems { get; init; } = 20000;
 
     /// <summary>Problems the generator samples for the verifiers' training set, <see cref="VerifierSamplesPerProblem"/> each.</summary>
-    public int VerifierProblems { get; init; } = 400;
+    public int VerifierProblems { get; init; } = 1000;
 
     public int VerifierSamplesPerProblem { get; init; } = 8;
 
     public TrainerOptions Generator { get; init; } = new() { Steps = 450, BatchSize = 32, LearningRate = 2e-3f, WarmupSteps = 50, ReportEvery = 50, CosineDecay = false };
 
-    public TrainerOptions Orm { get; init; } = new() { Steps = 200, BatchSize = 32, LearningRate = 1e-3f, WarmupSteps = 20, ReportEvery = 25 };
+    /// <summary>The verifiers' base: the generator trained on further (fresh optimizer state, its own batch order), so the ORM and PRM
+    /// start from a model that knows the arithmetic better than the half-trained generator whose samples they judge.</summary>
+    public TrainerOptions VerifierBase { get; init; } = new() { Steps = 550, BatchSize = 32, LearningRate = 2e-3f, WarmupSteps = 20, ReportEvery = 50, CosineDecay = false };
 
-    public TrainerOptions Prm { get; init; } = new() { Steps = 200, BatchSize = 32, LearningRate = 1e-3f, WarmupSteps = 20, ReportEvery = 25 };
+    public TrainerOptions Orm { get; init; } = new() { Steps = 500, BatchSize = 32, LearningRate = 1e-3f, WarmupSteps = 20, ReportEvery = 25 };
+
+    public TrainerOptions Prm { get; init; } = new() { Steps = 400, BatchSize = 32, LearningRate = 1e-3f, WarmupSteps = 20, ReportEvery = 25 };
 
     public int Threads { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>llama.cpp threads while sampling: one, as the model is tiny and llama.cpp's threads spin at every barrier, which on a
+    /// shared machine costs more than it gains. The default value is 1.</summary>
+    public int SamplerThreads { get; init; } = 1;
 
     /// <summary>Write the generator as a GGUF at every learning-curve point (work folder), to measure its accuracy along the way.</summary>
     public bool GeneratorSnapshots { get; init; }
@@ -53,7 +61,8 @@ public sealed record TrainDemoResult(string GeneratorPath, string OrmPath, strin
 /// <summary>
 /// Builds the demo from nothing: problems, a generator trained on correct solutions, its own samples drawn by the production sampler
 /// and graded by the production grader, then an ORM (final-answer labels) and a PRM (exact step labels), both trained from the
-/// generator on exactly the token sequences and read positions the production RLHFlow encoders make. llama.cpp must be loaded.
+/// generator's training continued (a stronger base) on exactly the token sequences and read positions the production RLHFlow encoders
+/// make. llama.cpp must be loaded.
 /// </summary>
 public static class TrainDemo
 {
@@ -83,12 +92,12 @@ public static class TrainDemo
         var generatorPath = Path.Combine(request.ModelsFolder, DemoModels.GeneratorFile);
         var generatorCheckpoint = Path.Combine(request.WorkFolder, "generator.weights");
         LlamaParameters generator;
+        Stage("tokenizing the generator's problems");
+        var trainSeqs = train.Select(p => GeneratorSequence(vocab, p)).ToList();
+        var validSeqs = validation.Select(p => GeneratorSequence(vocab, p)).ToList();
         if (File.Exists(generatorCheckpoint)) generator = LlamaParameters.Load(generatorCheckpoint, shape);
         else
         {
-            Stage("tokenizing the generator's problems");
-            var trainSeqs = train.Select(p => GeneratorSequence(vocab, p)).ToList();
-            var validSeqs = validation.Select(p => GeneratorSequence(vocab, p)).ToList();
             generator = LlamaParameters.Initialize(shape, request.Seed);
             curves["generator"] = Trainer.Train(generator, trainSeqs, validSeqs, request.Generator with { Seed = request.Seed, Threads = request.Threads },
                 Relay("training the generator", progress), cancellationToken,
@@ -97,6 +106,17 @@ public static class TrainDemo
         }
         generator.WriteGguf(generatorPath, DemoModels.GeneratorSpec);
 
+        var baseCheckpoint = Path.Combine(request.WorkFolder, "verifier-base.weights");
+        LlamaParameters verifierBase;
+        if (File.Exists(baseCheckpoint)) verifierBase = LlamaParameters.Load(baseCheckpoint, shape);
+        else
+        {
+            verifierBase = generator.Clone();
+            curves["verifier-base"] = Trainer.Train(verifierBase, trainSeqs, validSeqs, request.VerifierBase with { Seed = request.Seed + 1, Threads = request.Threads },
+                Relay("training the verifiers' base further", progress), cancellationToken);
+            verifierBase.Save(baseCheckpoint);
+        }
+
         // 2. The generator's own samples on the verifier pool, through the production sampler; graded by the production grader.
         Stage("sampling the generator for the verifiers' training set");
         var storePath = Path.Combine(request.WorkFolder, "verifier-samples.db");
@@ -104,7 +124,7 @@ public static class TrainDemo
         {
             Dataset = new DatasetSpec(DatasetFormat.Gsm8k, verifierSet, new Dictionary<string, string>()),
             ModelPath = generatorPath,
-            Sampler = DemoModels.Sampler with { N = request.VerifierSamplesPerProblem, Seed = (ulong)request.Seed + 100, Threads = request.Threads },
+            Sampler = DemoModels.Sampler with { N = request.VerifierSamplesPerProblem, Seed = (ulong)request.Seed + 100, Threads = request.SamplerThreads },
             Prompt = DemoModels.Prompt,
             StorePath = storePath,
         }, new ProgressRelay<SamplingProgress>(p => progress?.Report(new TrainDemoProgress("sampling", null, p))), cancellationToken);
@@ -126,12 +146,12 @@ public static class TrainDemo
 
         // 3. ORM and PRM, from the generator, on the production encoders' sequences.
         var rewardInit = Path.Combine(request.WorkFolder, "reward-init.gguf");
-        generator.WriteGguf(rewardInit, DemoModels.RewardSpec);
+        verifierBase.WriteGguf(rewardInit, DemoModels.RewardSpec);
         var ormPath = Path.Combine(request.ModelsFolder, DemoModels.OrmFile);
         var prmPath = Path.Combine(request.ModelsFolder, DemoModels.PrmFile);
-        var ormCount = TrainVerifier("orm", RewardProtocols.RlhflowOrm, generator, rewardInit, ormPath, labelled, request.Orm with { Seed = request.Seed, Threads = request.Threads },
+        var ormCount = TrainVerifier("orm", RewardProtocols.RlhflowOrm, verifierBase, rewardInit, ormPath, labelled, request.Orm with { Seed = request.Seed, Threads = request.Threads },
             (problem, steps, correct) => [correct], request.WorkFolder, curves, progress, cancellationToken);
-        var prmCount = TrainVerifier("prm", RewardProtocols.RlhflowPrm, generator, rewardInit, prmPath, labelled, request.Prm with { Seed = request.Seed, Threads = request.Threads },
+        var prmCount = TrainVerifier("prm", RewardProtocols.RlhflowPrm, verifierBase, rewardInit, prmPath, labelled, request.Prm with { Seed = request.Seed, Threads = request.Threads },
             (problem, steps, correct) => DemoProblems.StepLabels(problem, steps), request.WorkFolder, curves, progress, cancellationToken);
         return new TrainDemoResult(generatorPath, ormPath, prmPath, accuracy, ormCount, prmCount, curves);
     }
@@ -145,15 +165,18 @@ public static class TrainDemo
         return TrainingSequence.NextToken(tokens, lossFrom: prompt.Length);
     }
 
+    /// <summary>Weight of each auxiliary next-token target against a verdict's 1.</summary>
+    private const float LanguageModelWeight = 0.05f;
+
     private delegate bool[] Labeller(DemoProblem problem, IReadOnlyList<string> steps, bool correct);
 
-    private static int TrainVerifier(string name, IRewardProtocol protocol, LlamaParameters generator, string rewardInit, string outputPath,
+    private static int TrainVerifier(string name, IRewardProtocol protocol, LlamaParameters verifierBase, string rewardInit, string outputPath,
         IReadOnlyList<(DemoProblem Problem, string Text, bool Correct)> samples, TrainerOptions options, Labeller labeller, string workFolder,
         Dictionary<string, IReadOnlyList<TrainingProgress>> curves, IProgress<TrainDemoProgress>? progress, CancellationToken cancellationToken)
     {
         progress?.Report(new TrainDemoProgress($"encoding the {name}'s training set ({protocol.Name})", null, null));
         var scorer = new ScorerOptions { Protocol = protocol };
-        var sequences = new List<TrainingSequence>(samples.Count);
+        var sequences = new List<(TrainingSequence Joint, TrainingSequence Verdicts)>(samples.Count);
         using (var model = LlamaModel.Load(rewardInit))
         {
             var encoder = ((LlamaRewardProtocol)protocol).CreateEncoder(model, scorer);
@@ -163,21 +186,43 @@ public static class TrainDemo
                 var encoded = encoder.Encode(problem.Question, text);
                 if (encoded.ReadPositions.Length == 0) continue;
                 var labels = labeller(problem, steps, correct);
-                var targets = Enumerable.Repeat(-1, encoded.Tokens.Length).ToArray();
+                int[] tokens = [.. encoded.Tokens.Select(t => t.Id)];
+                var targets = Enumerable.Repeat(-1, tokens.Length).ToArray();
                 for (var k = 0; k < encoded.ReadPositions.Length; k++) targets[encoded.ReadPositions[k]] = (labels[k] ? encoder.Good : encoder.Bad).Id;
-                sequences.Add(new TrainingSequence([.. encoded.Tokens.Select(t => t.Id)], targets));
+                var verdicts = new TrainingSequence(tokens, targets);
+                // Cobbe et al. 2021 (GSM8K verifiers): a language-model objective beside the verdicts keeps the arithmetic the verdicts
+                // rest on; only on answers that are right throughout, at a small weight.
+                if (!labels.All(l => l))
+                {
+                    sequences.Add((verdicts, verdicts));
+                    continue;
+                }
+                var joint = (int[])targets.Clone();
+                var weights = new float[tokens.Length];
+                for (var t = 0; t < tokens.Length; t++)
+                {
+                    if (joint[t] >= 0) weights[t] = 1f;
+                    else if (t + 1 < tokens.Length)
+                    {
+                        joint[t] = tokens[t + 1];
+                        weights[t] = LanguageModelWeight;
+                    }
+                }
+                sequences.Add((new TrainingSequence(tokens, joint, weights), verdicts));
             }
         }
         var checkpoint = Path.Combine(workFolder, $"{name}.weights");
         LlamaParameters verifier;
-        if (File.Exists(checkpoint)) verifier = LlamaParameters.Load(checkpoint, generator.Shape);
+        if (File.Exists(checkpoint)) verifier = LlamaParameters.Load(checkpoint, verifierBase.Shape);
         else
         {
             var rng = new Random(options.Seed);
             var shuffled = sequences.OrderBy(_ => rng.Next()).ToList();
             var held = Math.Min(200, shuffled.Count / 10);
-            verifier = generator.Clone();
-            curves[name] = Trainer.Train(verifier, shuffled[held..], shuffled[..held], options, Relay($"training the {name}", progress), cancellationToken);
+            verifier = verifierBase.Clone();
+            // The validation loss is the verdicts' alone.
+            curves[name] = Trainer.Train(verifier, [.. shuffled[held..].Select(s => s.Joint)], [.. shuffled[..held].Select(s => s.Verdicts)], options,
+                Relay($"training the {name}", progress), cancellationToken);
             verifier.Save(checkpoint);
         }
         verifier.WriteGguf(outputPath, DemoModels.RewardSpec);

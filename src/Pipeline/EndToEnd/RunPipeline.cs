@@ -62,6 +62,8 @@ public static class RunPipeline
     {
         PipelineErrors.ThrowIfInvalid(request.Validate());
         var demo = request.ModelPath is null;
+        // The demo's models are tiny: one llama.cpp thread is fastest (more spin at every barrier, worse still on a busy machine).
+        if (demo && request.Sampler.Threads == 0) request = request with { Sampler = request.Sampler with { Threads = 1 } };
         var model = request.ModelPath ?? DemoAssets.Generator();
         string? RewardModel(IRewardProtocol protocol) => request.RewardModelPath ?? (demo ? DemoAssets.RewardModel(protocol) : null);
         var dataset = request.Dataset ?? DemoAssets.Problems();

@@ -18,7 +18,7 @@ public sealed class DemoModelsTests
         }
         foreach (var (protocol, path) in new[] { (RewardProtocols.RlhflowOrm, DemoAssets.Orm()), (RewardProtocols.RlhflowPrm, DemoAssets.Prm()) })
         {
-            using (var model = LlamaModel.Load(path)) Assert.True(ChatVerdictEncoder.RendersLlama3(model, model.ChatTemplate()!), $"{path} does not render the Llama 3 template");
+            using (var model = LlamaModel.Load(path)) Assert.Single(model.Tokenize("-", addSpecial: false, parseSpecial: false));
             using var scorer = protocol.Open(path, new ScorerOptions { Protocol = protocol, Threads = 1 }, gpuLayers: 0);
         }
     }

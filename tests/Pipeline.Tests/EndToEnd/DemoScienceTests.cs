@@ -22,7 +22,7 @@ public sealed class DemoScienceTests(ITestOutputHelper output)
         var result = RunPipeline.Run(new PipelineRequest
         {
             Dataset = new DatasetSpec(DatasetFormat.Gsm8k, subset, new Dictionary<string, string>()),
-            Sampler = DemoModels.Sampler with { Threads = 2 },
+            Sampler = DemoModels.Sampler with { Threads = 1 },
             StorePath = TestModels.TempFile("demo-science.db"),
             Voting = new VotingOptions { BootstrapResamples = 0 },
         });
