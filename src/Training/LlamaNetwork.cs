@@ -52,12 +52,15 @@ public sealed class LlamaNetwork
         _cos = new float[t * half];
         _sin = new float[t * half];
         for (var pos = 0; pos < t; pos++)
+        {
             for (var i = 0; i < half; i++)
             {
                 var theta = pos * Math.Pow(shape.RopeBase, -2.0 * i / shape.HeadDim);
                 _cos[pos * half + i] = (float)Math.Cos(theta);
                 _sin[pos * half + i] = (float)Math.Sin(theta);
             }
+        }
+
         _layers = [.. Enumerable.Range(0, shape.Layers).Select(_ => new Layer(t, d, f, shape.Heads))];
         _xFinal = new float[t * d];
         _rmsFinal = new float[t];
@@ -215,6 +218,7 @@ public sealed class LlamaNetwork
         var scale = 1 / MathF.Sqrt(hd);
         Array.Clear(L.AttnOut, 0, T * d);
         for (var h = 0; h < _s.Heads; h++)
+        {
             for (var t = 0; t < T; t++)
             {
                 var q = L.Q.AsSpan(t * d + h * hd, hd);
@@ -227,6 +231,7 @@ public sealed class LlamaNetwork
                 var o = L.AttnOut.AsSpan(t * d + h * hd, hd);
                 for (var s = 0; s <= t; s++) TensorPrimitives.MultiplyAdd(L.V.AsSpan(s * d + h * hd, hd), row[s], o, o);
             }
+        }
     }
 
     private void AttentionBackward(Layer L, int T)
@@ -237,6 +242,7 @@ public sealed class LlamaNetwork
         Array.Clear(_dk, 0, T * d);
         Array.Clear(_dv, 0, T * d);
         for (var h = 0; h < _s.Heads; h++)
+        {
             for (var t = 0; t < T; t++)
             {
                 var dO = _dAttn.AsSpan(t * d + h * hd, hd);
@@ -260,6 +266,7 @@ public sealed class LlamaNetwork
                     TensorPrimitives.MultiplyAdd(q, ds, dk, dk);
                 }
             }
+        }
     }
 
     /// <summary>RoPE in place on every head of [T, dim]; the inverse rotation is the backward pass (rotations are orthogonal).</summary>
@@ -267,6 +274,7 @@ public sealed class LlamaNetwork
     {
         int d = _s.Dim, hd = _s.HeadDim, half = hd / 2;
         for (var t = 0; t < T; t++)
+        {
             for (var h = 0; h < _s.Heads; h++)
             {
                 var b = t * d + h * hd;
@@ -279,6 +287,7 @@ public sealed class LlamaNetwork
                     x[b + 2 * i + 1] = x0 * s + x1 * c;
                 }
             }
+        }
     }
 
     private void RmsNorm(float[] x, ReadOnlySpan<float> w, float[] y, float[] rms, int T)

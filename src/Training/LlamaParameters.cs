@@ -61,7 +61,7 @@ public sealed class LlamaParameters
     public Span<float> Slice(string name) => Data.AsSpan(ByName[name].Offset, ByName[name].Length);
 
     /// <summary>Norms at 1; matrices Gaussian with std 1/sqrt(fan-in), the residual outputs scaled down by sqrt(2·layers) (GPT-2's
-    /// scheme); embeddings with std 0.02... scaled to the width so the first RMSNorm sees unit-size rows.</summary>
+    /// scheme); embeddings with std 1, so the residual stream starts at unit size.</summary>
     public static LlamaParameters Initialize(LlamaShape shape, int seed)
     {
         var p = new LlamaParameters(shape);
@@ -108,8 +108,11 @@ public sealed class LlamaParameters
         var vocab = TinyLlamaModel.Vocabulary(spec).Count;
         if (vocab != Shape.Vocab || spec.EmbeddingSize != Shape.Dim || spec.Layers != Shape.Layers || spec.Heads != Shape.Heads
             || spec.KvHeads != Shape.Heads || spec.FeedForwardSize != Shape.FeedForward)
+        {
             throw new ArgumentException($"The GGUF spec ({vocab} tokens, {spec.EmbeddingSize} wide, {spec.Layers} layers, {spec.Heads}/{spec.KvHeads} heads, " +
                 $"feed-forward {spec.FeedForwardSize}) does not match the trained shape {Shape}.");
+        }
+
         TinyLlamaModel.Write(path, spec with { TensorType = GgufWriter.TensorType.F32 }, (name, ggmlShape) =>
         {
             var t = ByName.TryGetValue(name, out var found) ? found : throw new InvalidOperationException($"No trained tensor {name}.");

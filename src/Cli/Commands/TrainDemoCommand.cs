@@ -16,7 +16,7 @@ internal static class TrainDemoCommand
     private static readonly NativeOptions Native = new();
 
     public static Command Create() =>
-        new Command("train-demo", "Rebuild the embedded demo: synthetic arithmetic problems, a tiny generator, ORM and PRM trained in C# (about half an hour on 2 cores)")
+        new Command("train-demo", "Rebuild the embedded demo: synthetic arithmetic problems, a tiny generator, ORM and PRM trained in C# (about 20 minutes on 2 cores)")
         {
             Models, TestSet, Work, Seed, GeneratorSteps, Snapshots,
         }.WithAction(Run, Native);
@@ -40,12 +40,18 @@ internal static class TrainDemoCommand
         var result = TrainDemo.Run(request, new Progress(p =>
         {
             if (p.Training is { } t)
+            {
                 output.WriteLine($"{p.Stage}: step {t.Step}/{t.Steps} loss {t.TrainLoss:F4}" + (t.ValidationLoss is { } v ? $" validation {v:F4}" : "") + $" ({t.SequencesPerSecond:F1} sequences/s)");
+            }
             else if (p.Sampling is { } s)
             {
                 if (s.ProblemsDone == s.ProblemsTotal) output.WriteLine($"sampled {s.SamplesDone} answers");
             }
-            else if (p.Stage != lastStage) output.WriteLine(p.Stage);
+            else if (p.Stage != lastStage)
+            {
+                output.WriteLine(p.Stage);
+            }
+
             lastStage = p.Stage;
         }), ct);
         output.WriteLine($"generator {result.GeneratorPath}: right on {result.GeneratorAccuracy:P1} of its samples");

@@ -95,7 +95,10 @@ public static class TrainDemo
         Stage("tokenizing the generator's problems");
         var trainSeqs = train.Select(p => GeneratorSequence(vocab, p)).ToList();
         var validSeqs = validation.Select(p => GeneratorSequence(vocab, p)).ToList();
-        if (File.Exists(generatorCheckpoint)) generator = LlamaParameters.Load(generatorCheckpoint, shape);
+        if (File.Exists(generatorCheckpoint))
+        {
+            generator = LlamaParameters.Load(generatorCheckpoint, shape);
+        }
         else
         {
             generator = LlamaParameters.Initialize(shape, request.Seed);
@@ -108,7 +111,10 @@ public static class TrainDemo
 
         var baseCheckpoint = Path.Combine(request.WorkFolder, "verifier-base.weights");
         LlamaParameters verifierBase;
-        if (File.Exists(baseCheckpoint)) verifierBase = LlamaParameters.Load(baseCheckpoint, shape);
+        if (File.Exists(baseCheckpoint))
+        {
+            verifierBase = LlamaParameters.Load(baseCheckpoint, shape);
+        }
         else
         {
             verifierBase = generator.Clone();
@@ -201,7 +207,10 @@ public static class TrainDemo
                 var weights = new float[tokens.Length];
                 for (var t = 0; t < tokens.Length; t++)
                 {
-                    if (joint[t] >= 0) weights[t] = 1f;
+                    if (joint[t] >= 0)
+                    {
+                        weights[t] = 1f;
+                    }
                     else if (t + 1 < tokens.Length)
                     {
                         joint[t] = tokens[t + 1];
@@ -213,7 +222,10 @@ public static class TrainDemo
         }
         var checkpoint = Path.Combine(workFolder, $"{name}.weights");
         LlamaParameters verifier;
-        if (File.Exists(checkpoint)) verifier = LlamaParameters.Load(checkpoint, verifierBase.Shape);
+        if (File.Exists(checkpoint))
+        {
+            verifier = LlamaParameters.Load(checkpoint, verifierBase.Shape);
+        }
         else
         {
             var rng = new Random(options.Seed);
