@@ -47,6 +47,11 @@ public sealed record TrainDemoRequest
     /// shared machine costs more than it gains. The default value is 1.</summary>
     public int SamplerThreads { get; init; } = 1;
 
+    /// <summary>Train the verifiers only on problems with right and wrong answers, as many of each (see <see cref="TrainDemo.BalancedWithinProblems"/>).
+    /// Measured once: ORM@16 54.0 and PRM@16 46.0 (against 44.0 and 40.0 without), but the scores then hardly separate right from wrong
+    /// across problems, which the science test pins. The committed models are trained without it. The default value is false.</summary>
+    public bool BalanceVerifierData { get; init; }
+
     /// <summary>Write the generator as a GGUF at every learning-curve point (work folder), to measure its accuracy along the way.</summary>
     public bool GeneratorSnapshots { get; init; }
 }
@@ -148,6 +153,7 @@ public static class TrainDemo
             }
         }
         var accuracy = labelled.Count == 0 ? 0 : labelled.Count(l => l.Correct) / (double)labelled.Count;
+        if (request.BalanceVerifierData) labelled = BalancedWithinProblems(labelled, request.Seed);
         Stage($"generator: {accuracy:P1} of {labelled.Count} samples right at temperature {DemoModels.Sampler.Temperature}");
 
         // 3. ORM and PRM, from the generator, on the production encoders' sequences.
@@ -160,6 +166,26 @@ public static class TrainDemo
         var prmCount = TrainVerifier("prm", RewardProtocols.RlhflowPrm, verifierBase, rewardInit, prmPath, labelled, request.Prm with { Seed = request.Seed, Threads = request.Threads },
             (problem, steps, correct) => DemoProblems.StepLabels(problem, steps), request.WorkFolder, curves, progress, cancellationToken);
         return new TrainDemoResult(generatorPath, ormPath, prmPath, accuracy, ormCount, prmCount, curves);
+    }
+
+    /// <summary>
+    /// Keeps the problems with both right and wrong answers, and as many right as wrong ones of each: the problem then says nothing
+    /// about the label, so the verifiers must tell answers to the same problem apart (what ORM@N and PRM@N need) rather than learn
+    /// which problems are hard.
+    /// </summary>
+    internal static List<(DemoProblem Problem, string Text, bool Correct)> BalancedWithinProblems(IEnumerable<(DemoProblem Problem, string Text, bool Correct)> samples, int seed)
+    {
+        var rng = new Random(seed);
+        var kept = new List<(DemoProblem Problem, string Text, bool Correct)>();
+        foreach (var problem in samples.GroupBy(s => s.Problem.Question))
+        {
+            var right = problem.Where(s => s.Correct).ToList();
+            var wrong = problem.Where(s => !s.Correct).ToList();
+            var n = Math.Min(right.Count, wrong.Count);
+            kept.AddRange(right.OrderBy(_ => rng.Next()).Take(n));
+            kept.AddRange(wrong.OrderBy(_ => rng.Next()).Take(n));
+        }
+        return kept;
     }
 
     /// <summary>BOS, the question as the raw prompt tokenizes it, then the solution and EOS; the loss only on the solution and EOS.</summary>
