@@ -12,6 +12,7 @@ public static class Program
     {
         Verbose,
         RunCommand.Create(),
+        TrainDemoCommand.Create(),
         SampleCommand.Create(),
         ImportCommand.Create(),
         ExportCommand.Create(),

@@ -26,6 +26,10 @@ public sealed record LlamaContextOptions
     /// On the CPU, flash attention's F16 accumulation moves the last digits with where a sequence's cells lie in the cache; off, a
     /// batched run matches a single-sequence run to float precision. The default value is null.</summary>
     public bool? FlashAttention { get; init; }
+
+    /// <summary>Keep the KV cache in F32 rather than llama.cpp's F16, for logits exact to float precision (parity checks against
+    /// another implementation). The default value is false.</summary>
+    public bool F32Cache { get; init; }
 }
 
 /// <summary>Outcome of llama_decode that is not fatal.</summary>
@@ -58,6 +62,7 @@ public sealed class LlamaContext : IDisposable
         p.NThreadsBatch = threads;
         p.KvUnified = options.KvUnified ? (byte)1 : (byte)0;
         p.NoPerf = 1;
+        if (options.F32Cache) p.TypeK = p.TypeV = 0; // GGML_TYPE_F32
         if (options.FlashAttention is { } flash) p.FlashAttentionType = flash ? 1 : 0; // LLAMA_FLASH_ATTN_TYPE_ENABLED / _DISABLED
         return new LlamaContext(SafeLlamaContextHandle.Create(model.Handle, p), model);
     }

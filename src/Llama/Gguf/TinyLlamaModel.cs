@@ -66,7 +66,11 @@ public static class TinyLlamaModel
 
     public static IReadOnlyList<string> Vocabulary(TinyLlamaSpec spec) => BuildVocabulary(spec).Select(t => t.Piece).ToList();
 
-    public static void Write(string path, TinyLlamaSpec? spec = null)
+    public static void Write(string path, TinyLlamaSpec? spec = null) => Write(path, spec, weights: null);
+
+    /// <summary>Writes the model with the given tensors (by GGUF name and ggml shape) in place of random ones, e.g. trained weights.</summary>
+    /// <param name="weights">The tensor of each name; null (or a null result) draws it at random as <see cref="Write(string, TinyLlamaSpec?)"/> does.</param>
+    public static void Write(string path, TinyLlamaSpec? spec, Func<string, long[], float[]?>? weights)
     {
         spec ??= new TinyLlamaSpec();
         if (spec.EmbeddingSize % spec.Heads != 0 || spec.Heads % spec.KvHeads != 0)
@@ -112,22 +116,25 @@ public static class TinyLlamaModel
         float[] Ones(long count) => Enumerable.Repeat(1f, (int)count).ToArray();
         var s = spec.WeightScale;
         var t = spec.TensorType;
+        var given = weights;
+        void AddTensor(string name, long[] shape, float[] random, GgufWriter.TensorType type = GgufWriter.TensorType.F32) =>
+            w.AddTensor(name, shape, given?.Invoke(name, shape) ?? random, type);
 
-        w.AddTensor("token_embd.weight", [n, vocab.Count], Random((long)n * vocab.Count, s), t);
+        AddTensor("token_embd.weight", [n, vocab.Count], Random((long)n * vocab.Count, s), t);
         for (var l = 0; l < spec.Layers; l++)
         {
-            w.AddTensor($"blk.{l}.attn_norm.weight", [n], Ones(n));
-            w.AddTensor($"blk.{l}.attn_q.weight", [n, n], Random((long)n * n, s / MathF.Sqrt(n)), t);
-            w.AddTensor($"blk.{l}.attn_k.weight", [n, kvDim], Random((long)n * kvDim, s / MathF.Sqrt(n)), t);
-            w.AddTensor($"blk.{l}.attn_v.weight", [n, kvDim], Random((long)n * kvDim, s / MathF.Sqrt(n)), t);
-            w.AddTensor($"blk.{l}.attn_output.weight", [n, n], Random((long)n * n, s / MathF.Sqrt(n)), t);
-            w.AddTensor($"blk.{l}.ffn_norm.weight", [n], Ones(n));
-            w.AddTensor($"blk.{l}.ffn_gate.weight", [n, spec.FeedForwardSize], Random((long)n * spec.FeedForwardSize, s / MathF.Sqrt(n)), t);
-            w.AddTensor($"blk.{l}.ffn_up.weight", [n, spec.FeedForwardSize], Random((long)n * spec.FeedForwardSize, s / MathF.Sqrt(n)), t);
-            w.AddTensor($"blk.{l}.ffn_down.weight", [spec.FeedForwardSize, n], Random((long)spec.FeedForwardSize * n, s / MathF.Sqrt(spec.FeedForwardSize)), t);
+            AddTensor($"blk.{l}.attn_norm.weight", [n], Ones(n));
+            AddTensor($"blk.{l}.attn_q.weight", [n, n], Random((long)n * n, s / MathF.Sqrt(n)), t);
+            AddTensor($"blk.{l}.attn_k.weight", [n, kvDim], Random((long)n * kvDim, s / MathF.Sqrt(n)), t);
+            AddTensor($"blk.{l}.attn_v.weight", [n, kvDim], Random((long)n * kvDim, s / MathF.Sqrt(n)), t);
+            AddTensor($"blk.{l}.attn_output.weight", [n, n], Random((long)n * n, s / MathF.Sqrt(n)), t);
+            AddTensor($"blk.{l}.ffn_norm.weight", [n], Ones(n));
+            AddTensor($"blk.{l}.ffn_gate.weight", [n, spec.FeedForwardSize], Random((long)n * spec.FeedForwardSize, s / MathF.Sqrt(n)), t);
+            AddTensor($"blk.{l}.ffn_up.weight", [n, spec.FeedForwardSize], Random((long)n * spec.FeedForwardSize, s / MathF.Sqrt(n)), t);
+            AddTensor($"blk.{l}.ffn_down.weight", [spec.FeedForwardSize, n], Random((long)spec.FeedForwardSize * n, s / MathF.Sqrt(spec.FeedForwardSize)), t);
         }
-        w.AddTensor("output_norm.weight", [n], Ones(n));
-        w.AddTensor("output.weight", [n, vocab.Count], Random((long)n * vocab.Count, s * 4), t);
+        AddTensor("output_norm.weight", [n], Ones(n));
+        AddTensor("output.weight", [n, vocab.Count], Random((long)n * vocab.Count, s * 4), t);
         w.Write(path);
     }
 

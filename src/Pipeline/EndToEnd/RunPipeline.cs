@@ -10,13 +10,13 @@ namespace BestOfN.Pipeline;
 /// <summary>The main job in one request: sample, score with each protocol, grade and report.</summary>
 public sealed record PipelineRequest
 {
-    /// <summary>The generator; null runs the embedded demo (tiny generated models).</summary>
+    /// <summary>The generator; null runs the embedded demo (the trained demo generator, ORM and PRM).</summary>
     public string? ModelPath { get; init; }
 
     /// <summary>The problems; null for the embedded demo problems.</summary>
     public DatasetSpec? Dataset { get; init; }
 
-    /// <summary>The reward model; null scores nothing, unless the demo's generated one is used.</summary>
+    /// <summary>The reward model; null scores nothing, unless the demo runs (its ORM for outcome protocols, its PRM for step ones).</summary>
     public string? RewardModelPath { get; init; }
 
     /// <summary>The llama.cpp protocols to score with, in order.</summary>
@@ -24,6 +24,7 @@ public sealed record PipelineRequest
 
     public SamplerOptions Sampler { get; init; } = new();
 
+    /// <summary>The prompt format; the demo ignores it, as its generator was trained on the bare question (raw).</summary>
     public PromptOptions Prompt { get; init; } = new();
 
     public string StorePath { get; init; } = PipelineDefaults.StorePath;
@@ -49,8 +50,9 @@ public sealed record PipelineRequest
 /// <summary>Where the end-to-end run stands: the stage, and the progress of its sampling or scoring.</summary>
 public readonly record struct PipelineProgress(string Stage, SamplingProgress? Sampling, ScoringProgress? Scoring);
 
-/// <param name="UsedDemoModels">No generator was given: the tiny generated models ran, so answers and scores are noise.</param>
-public sealed record PipelineResult(bool UsedDemoModels, string ModelPath, string? RewardModelPath, string DatasetName, SampleResult Sample,
+/// <param name="UsedDemoModels">No generator was given: the demo's trained generator, ORM and PRM ran.</param>
+/// <param name="RewardModelPaths">The reward model each protocol scored with, in protocol order.</param>
+public sealed record PipelineResult(bool UsedDemoModels, string ModelPath, IReadOnlyList<string> RewardModelPaths, string DatasetName, SampleResult Sample,
     IReadOnlyList<ScoreResult> Scores, DatasetReport Report);
 
 /// <summary>Samples, scores, grades and reports in one go; a rerun resumes every stage. llama.cpp must be loaded.</summary>
@@ -60,17 +62,19 @@ public static class RunPipeline
     {
         PipelineErrors.ThrowIfInvalid(request.Validate());
         var demo = request.ModelPath is null;
+        // The demo's models are tiny: one llama.cpp thread is fastest (more spin at every barrier, worse still on a busy machine).
+        if (demo && request.Sampler.Threads == 0) request = request with { Sampler = request.Sampler with { Threads = 1 } };
         var model = request.ModelPath ?? DemoAssets.Generator();
-        var rewardModel = request.RewardModelPath ?? (demo ? DemoAssets.RewardModel() : null);
+        string? RewardModel(IRewardProtocol protocol) => request.RewardModelPath ?? (demo ? DemoAssets.RewardModel(protocol) : null);
         var dataset = request.Dataset ?? DemoAssets.Problems();
-        if (rewardModel is not null) CheckScorersOpen(request, rewardModel);
+        CheckScorersOpen(request, RewardModel);
 
         var sample = SampleDataset.Run(new SampleRequest
         {
             Dataset = dataset,
             ModelPath = model,
             Sampler = request.Sampler,
-            Prompt = request.Prompt,
+            Prompt = demo ? DemoModels.Prompt : request.Prompt,
             StorePath = request.StorePath,
             GpuLayers = request.GpuLayers,
         }, progress is null ? null : new Relay<SamplingProgress>(p => progress.Report(new PipelineProgress("sampling", p, null))), cancellationToken);
@@ -79,27 +83,28 @@ public static class RunPipeline
         using var store = RunStore.Open(request.StorePath);
         var run = StoredRuns.Select(store, sample.RunId);
         var scores = new List<ScoreResult>();
-        if (rewardModel is not null)
+        var rewardModels = new List<string>();
+        foreach (var protocol in request.Protocols)
         {
-            foreach (var protocol in request.Protocols)
-            {
-                var stage = $"scoring ({protocol.Name})";
-                scores.Add(ScoreRun.Run(store, run, new ScoreRequest { StorePath = store.Path, ModelPath = rewardModel, Scorer = request.Scorer(protocol), GpuLayers = request.GpuLayers },
-                    progress is null ? null : new Relay<ScoringProgress>(p => progress.Report(new PipelineProgress(stage, null, p))), cancellationToken));
-                cancellationToken.ThrowIfCancellationRequested();
-            }
+            if (RewardModel(protocol) is not { } rewardModel) continue;
+            var stage = $"scoring ({protocol.Name})";
+            scores.Add(ScoreRun.Run(store, run, new ScoreRequest { StorePath = store.Path, ModelPath = rewardModel, Scorer = request.Scorer(protocol), GpuLayers = request.GpuLayers },
+                progress is null ? null : new Relay<ScoringProgress>(p => progress.Report(new PipelineProgress(stage, null, p))), cancellationToken));
+            rewardModels.Add(rewardModel);
+            cancellationToken.ThrowIfCancellationRequested();
         }
         var report = VotingReport.Compute(GradeRun.Load(store, run.RunId, Graders.ForExtraction(PipelineDefaults.Extraction)), request.Voting);
-        return new PipelineResult(demo, model, rewardModel, dataset.Name, sample, scores, new DatasetReport(dataset.Name, report));
+        return new PipelineResult(demo, model, rewardModels, dataset.Name, sample, scores, new DatasetReport(dataset.Name, report));
     }
 
     /// <summary>
     /// Opens and closes the reward model under each protocol: a template, verdict token or protocol it cannot take fails now, as
     /// one line, and not after hours of sampling.
     /// </summary>
-    private static void CheckScorersOpen(PipelineRequest request, string rewardModel)
+    private static void CheckScorersOpen(PipelineRequest request, Func<IRewardProtocol, string?> rewardModel)
     {
-        foreach (var protocol in request.Protocols) protocol.Open(rewardModel, request.Scorer(protocol), request.GpuLayers).Dispose();
+        foreach (var protocol in request.Protocols)
+            if (rewardModel(protocol) is { } path) protocol.Open(path, request.Scorer(protocol), request.GpuLayers).Dispose();
     }
 
     private sealed class Relay<T>(Action<T> report) : IProgress<T>

@@ -8,19 +8,20 @@ public class RunCommandTests
         var store = Path.Combine(CliRunner.TempDir(), "runs.db");
         var r = CliRunner.Run("run", "--store", store, "--n", "4", "--parallel", "4", "--max-tokens", "8", "--bootstrap", "20");
         Assert.True(r.ExitCode == 0, r.Error + r.Output);
-        Assert.Contains("tiny generated llama models", r.Output);
-        Assert.Contains("8 problems × 4 samples", r.Output);
+        Assert.Contains("the embedded demo", r.Output);
+        Assert.Contains("50 problems × 4 samples", r.Output);
         Assert.Contains("| Pass@1 |", r.Output);
         Assert.Contains("| Majority Voting@4 |", r.Output);
-        Assert.Contains("32 samples drawn", r.Output);
+        Assert.Contains("200 samples drawn", r.Output);
         Assert.Contains("rlhflow-prm", r.Output);
         Assert.Contains("rlhflow-orm", r.Output);
         Assert.Matches(@"\| ORM@4 \| \d+\.\d \[", r.Output);
         Assert.Matches(@"\| PRM@4 \(min\) \| \d+\.\d \[", r.Output);
+        Assert.Contains("reward ranking gains ORM ", r.Output);
 
         var again = CliRunner.Run("run", "--store", store, "--n", "4", "--parallel", "4", "--max-tokens", "8", "--bootstrap", "20");
-        Assert.Contains("0 samples drawn, 32 already stored", again.Output);
-        Assert.Contains("0 answers scored, 32 already stored", again.Output);
+        Assert.Contains("0 samples drawn, 200 already stored", again.Output);
+        Assert.Contains("0 answers scored, 200 already stored", again.Output);
     }
 
     [Fact]

@@ -14,7 +14,8 @@ public class ProjectReferenceTests
         ["Sampler"] = ["Llama", "Problems", "Remote"],
         ["Verifier"] = ["Llama", "Problems", "Remote"],
         ["Store"] = ["Problems"],
-        ["Pipeline"] = ["Llama", "Problems", "Sampler", "Store", "Verifier", "Voting"],
+        ["Training"] = ["Llama"],
+        ["Pipeline"] = ["Llama", "Problems", "Sampler", "Store", "Training", "Verifier", "Voting"],
         ["Cli"] = ["Pipeline"],
     };
 
