@@ -56,25 +56,3 @@ public sealed class RequiresNativeBuildFactAttribute : FactAttribute
             Skip = "No llama.cpp build for this CPU in the cache: `dotnet build` makes one when cmake and a C++ compiler are present (scripts/build-llama.sh).";
     }
 }
-
-/// <summary>llama-server from the cache scripts/build-llama.sh --tools builds into (or $BESTOFN_LLAMA_SERVER).</summary>
-public static class LlamaServerBinary
-{
-    public static string? Path
-    {
-        get
-        {
-            if (Environment.GetEnvironmentVariable("BESTOFN_LLAMA_SERVER") is { Length: > 0 } given && File.Exists(given)) return given;
-            return BestOfN.Llama.Native.NativeBuilds.ForThisCpu() is { } bin && File.Exists(System.IO.Path.Combine(bin, "llama-server")) ? System.IO.Path.Combine(bin, "llama-server") : null;
-        }
-    }
-}
-
-/// <summary>A fact that is skipped, with the reason, when llama-server has not been built.</summary>
-public sealed class RequiresLlamaServerFactAttribute : FactAttribute
-{
-    public RequiresLlamaServerFactAttribute()
-    {
-        if (LlamaServerBinary.Path is null) Skip = "No llama-server in ~/.cache/bestofn/natives/llama.cpp-build-cpu-*/bin (nor $BESTOFN_LLAMA_SERVER): scripts/build-llama.sh --tools builds it; the peer part of bench workload is not tested.";
-    }
-}

@@ -32,25 +32,32 @@ public sealed class LlamaServer : IDisposable
     private LlamaServer(Process process, int port)
     {
         _process = process;
-        _http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromHours(1) };
+        Url = new Uri($"http://127.0.0.1:{port}/");
+        _http = new HttpClient { BaseAddress = Url, Timeout = TimeSpan.FromHours(1) };
     }
 
-    /// <summary>Starts the server and waits until it answers /health (the model is loaded).</summary>
+    /// <summary>The server's root, e.g. http://127.0.0.1:41234/ (the OpenAI API is under v1/).</summary>
+    public Uri Url { get; }
+
+    /// <summary>Starts the server with the benchmark's settings and waits until it answers /health (the model is loaded).</summary>
     public static LlamaServer Start(string executable, LlamaServerSettings s, TimeSpan? timeout = null)
+    {
+        string I(int v) => v.ToString(CultureInfo.InvariantCulture);
+        return Start(executable,
+        [
+            "-m", s.ModelPath, "-c", I(s.ContextSize), "-np", I(s.Slots), "-t", I(s.Threads > 0 ? s.Threads : Environment.ProcessorCount),
+            "-b", I(s.BatchSize), "-ub", I(s.MicroBatchSize), s.KvUnified ? "-kvu" : "-no-kvu", "-fit", "off",
+        ], timeout);
+    }
+
+    /// <summary>Starts the server on a free loopback port with these arguments and waits until it answers /health.</summary>
+    public static LlamaServer Start(string executable, IEnumerable<string> arguments, TimeSpan? timeout = null)
     {
         if (!File.Exists(executable)) throw new FileNotFoundException($"llama-server not found at {executable}; scripts/build-llama.sh --tools builds it.", executable);
         var port = FreePort();
-        string I(int v) => v.ToString(CultureInfo.InvariantCulture);
         var psi = new ProcessStartInfo(executable) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[]
-                 {
-                     "-m", s.ModelPath, "-c", I(s.ContextSize), "-np", I(s.Slots), "-t", I(s.Threads > 0 ? s.Threads : Environment.ProcessorCount),
-                     "-b", I(s.BatchSize), "-ub", I(s.MicroBatchSize), s.KvUnified ? "-kvu" : "-no-kvu", "-fit", "off", "--no-webui",
-                     "--host", "127.0.0.1", "--port", I(port),
-                 })
-        {
-            psi.ArgumentList.Add(a);
-        }
+        foreach (var a in arguments.Concat(["--no-webui", "--host", "127.0.0.1", "--port", port.ToString(CultureInfo.InvariantCulture)])) psi.ArgumentList.Add(a);
+        psi.Environment["LD_LIBRARY_PATH"] = Path.GetDirectoryName(Path.GetFullPath(executable));
         var server = new LlamaServer(Process.Start(psi)!, port);
         server._process.OutputDataReceived += (_, e) => server.Keep(e.Data);
         server._process.ErrorDataReceived += (_, e) => server.Keep(e.Data);
@@ -131,7 +138,8 @@ public sealed class LlamaServer : IDisposable
         throw new TimeoutException($"llama-server was not ready after {timeout.TotalSeconds:F0} s: {Tail(Log)}");
     }
 
-    private string Log
+    /// <summary>What the server printed so far (the last 32-64 kB), for an error message.</summary>
+    public string Log
     {
         get
         {

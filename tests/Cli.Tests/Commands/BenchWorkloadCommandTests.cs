@@ -1,4 +1,5 @@
 using System.Text.Json;
+using BestOfN.TestSupport.Server;
 
 namespace BestOfN.Cli.Tests.Commands;
 
@@ -54,10 +55,10 @@ public class BenchWorkloadCommandTests
         Assert.Contains($"{lengths}:2: length must be a positive integer, got 'lots'.", r.Error);
     }
 
-    [RequiresLlamaServerFact]
+    [LlamaServerFact]
     public void The_peer_llama_server_generates_the_same_tokens_over_its_http_api()
     {
-        var (json, output) = Written("--peer", LlamaServerBinary.Path!);
+        var (json, output) = Written("--peer", LlamaServer.Binary);
         var rows = Rows(json);
         Assert.Equal(["waves", "continuous", "llama-server"], rows.Keys);
         Assert.Equal(json.GetProperty("settings").GetProperty("total_tokens").GetInt64(), rows["llama-server"].GetProperty("tokens_generated").GetInt64());
