@@ -20,6 +20,7 @@ internal static class RunCommand
     private static readonly Option<FileInfo> Model = new Option<FileInfo>("--model") { Description = "GGUF model (default: the demo's tiny trained generator, which reads raw prompts)" }.AcceptExistingOnly();
     private static readonly Option<string> Dataset = new("--dataset") { Description = "Problems as gsm8k:PATH, math:PATH, jsonl:PATH or csv:PATH (default: the embedded data/demo-gsm8k.jsonl)" };
     private static readonly Option<FileInfo> StorePath = new("--store") { Description = "SQLite run store", DefaultValueFactory = _ => new FileInfo(PipelineDefaults.StorePath) };
+    private static readonly Option<DirectoryInfo> Report = new("--report") { Description = "Folder for the report: index.html, report.md, curves (default: <store name>-report beside the store)" };
     private static readonly Option<FileInfo> RewardModel = new Option<FileInfo>("--reward-model") { Description = "Reward model GGUF to score the samples with (default with no --model: the demo's ORM and PRM)" }.AcceptExistingOnly();
     private static readonly Option<string[]> Protocols = new Option<string[]>("--protocol")
     {
@@ -35,7 +36,7 @@ internal static class RunCommand
     {
         return new Command("run", "Sample, score, grade and report in one go (the embedded demo when no --model/--dataset is given)")
         {
-            Model, Dataset, StorePath, RewardModel, Protocols, Bootstrap,
+            Model, Dataset, StorePath, Report, RewardModel, Protocols, Bootstrap,
         }.WithAction(Run, Sampling, Prompt, Native);
     }
 
@@ -50,6 +51,7 @@ internal static class RunCommand
             Sampler = Sampling.Read(pr, pr.GetValue(Native.Threads)),
             Prompt = Prompt.Read(pr),
             StorePath = pr.GetValue(StorePath)!.FullName,
+            ReportFolder = pr.GetValue(Report)?.FullName,
             GpuLayers = pr.GetValue(Native.GpuLayers),
             Voting = new VotingOptions { BootstrapResamples = pr.GetValue(Bootstrap) },
         };
@@ -66,6 +68,7 @@ internal static class RunCommand
         output.WriteLine();
         if (RunHeadline.From(result.Report.Result, request.Voting.TablePrmAggregation) is { } headline) output.WriteLine(headline.Reading());
         output.WriteLine($"samples are in {result.Sample.Destination} (run {result.Sample.RunId}); `bestofn export --store {Path.GetFileName(result.Sample.Destination)} --out samples.jsonl` writes them with grades.");
+        output.WriteLine($"report: {Path.Combine(result.ReportFiles.Folder, "index.html")}");
         return ExitCodes.Ok;
     }
 }

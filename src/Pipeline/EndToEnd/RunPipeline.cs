@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using BestOfN.Pipeline.Experiments.Report;
 using BestOfN.Problems;
 using BestOfN.Sampler.Prompting;
 using BestOfN.Sampler.Sampling;
@@ -29,6 +31,9 @@ public sealed record PipelineRequest
 
     public string StorePath { get; init; } = PipelineDefaults.StorePath;
 
+    /// <summary>Where the report (index.html, report.md, curves) is written; null for <c>&lt;store name&gt;-report</c> beside the store.</summary>
+    public string? ReportFolder { get; init; }
+
     public int GpuLayers { get; init; }
 
     public VotingOptions Voting { get; init; } = new();
@@ -52,8 +57,9 @@ public readonly record struct PipelineProgress(string Stage, SamplingProgress? S
 
 /// <param name="UsedDemoModels">No generator was given: the demo's trained generator, ORM and PRM ran.</param>
 /// <param name="RewardModelPaths">The reward model each protocol scored with, in protocol order.</param>
+/// <param name="ReportFiles">The report folder written from the store, the run seen as an experiment (<see cref="RunReport"/>).</param>
 public sealed record PipelineResult(bool UsedDemoModels, string ModelPath, IReadOnlyList<string> RewardModelPaths, string DatasetName, SampleResult Sample,
-    IReadOnlyList<ScoreResult> Scores, DatasetReport Report);
+    IReadOnlyList<ScoreResult> Scores, DatasetReport Report, ExperimentReportFiles ReportFiles);
 
 /// <summary>Samples, scores, grades and reports in one go; a rerun resumes every stage. llama.cpp must be loaded.</summary>
 public static class RunPipeline
@@ -67,8 +73,11 @@ public static class RunPipeline
         var model = request.ModelPath ?? DemoAssets.Generator();
         string? RewardModel(IRewardProtocol protocol) => request.RewardModelPath ?? (demo ? DemoAssets.RewardModel(protocol) : null);
         var dataset = request.Dataset ?? DemoAssets.Problems();
+        var experiment = RunReport.ExperimentFor(request, demo, model, dataset, RewardModel);
+        RunReport.CheckFolder(experiment);
         CheckScorersOpen(request, RewardModel);
 
+        var clock = Stopwatch.StartNew();
         var sample = SampleDataset.Run(new SampleRequest
         {
             Dataset = dataset,
@@ -82,19 +91,27 @@ public static class RunPipeline
         cancellationToken.ThrowIfCancellationRequested();
         using var store = RunStore.Open(request.StorePath);
         var run = StoredRuns.Select(store, sample.RunId);
+        // Recorded as `experiment run` records its stages (compute only by an invocation that did work), so the report finds this run.
+        if (sample.Summary.SamplesDrawn > 0)
+            store.AddStageAccounting(new StageAccounting(run.RunId, "", sample.Summary.PromptTokensPrefilled, sample.Summary.TokensGenerated, 0, clock.Elapsed.TotalMilliseconds));
+        RunReport.SaveCell(store, experiment, run.RunId);
         var scores = new List<ScoreResult>();
-        var rewardModels = new List<string>();
-        foreach (var protocol in request.Protocols)
+        foreach (var rewardModel in experiment.RewardModels)
         {
-            if (RewardModel(protocol) is not { } rewardModel) continue;
-            var stage = $"scoring ({protocol.Name})";
-            scores.Add(ScoreRun.Run(store, run, new ScoreRequest { StorePath = store.Path, ModelPath = rewardModel, Scorer = request.Scorer(protocol), GpuLayers = request.GpuLayers },
-                progress is null ? null : new Relay<ScoringProgress>(p => progress.Report(new PipelineProgress(stage, null, p))), cancellationToken));
-            rewardModels.Add(rewardModel);
+            var stage = $"scoring ({rewardModel.Scorer.Protocol.Name})";
+            clock.Restart();
+            var score = ScoreRun.Run(store, run, new ScoreRequest { StorePath = store.Path, ModelPath = rewardModel.ModelPath, Scorer = rewardModel.Scorer, GpuLayers = request.GpuLayers },
+                progress is null ? null : new Relay<ScoringProgress>(p => progress.Report(new PipelineProgress(stage, null, p))), cancellationToken);
+            if (score.Summary.AnswersScored > 0)
+                store.AddStageAccounting(new StageAccounting(run.RunId, score.ScorerId, 0, 0, score.Summary.TokensScored, clock.Elapsed.TotalMilliseconds));
+            RunReport.SaveCell(store, experiment, run.RunId, rewardModel, score.ScorerId);
+            scores.Add(score);
             cancellationToken.ThrowIfCancellationRequested();
         }
         var report = VotingReport.Compute(GradeRun.Load(store, run.RunId, Graders.ForExtraction(PipelineDefaults.Extraction)), request.Voting);
-        return new PipelineResult(demo, model, rewardModels, dataset.Name, sample, scores, new DatasetReport(dataset.Name, report));
+        progress?.Report(new PipelineProgress("writing the report", null, null));
+        var files = ReportExperiment.Write(experiment, store);
+        return new PipelineResult(demo, model, [.. experiment.RewardModels.Select(r => r.ModelPath)], dataset.Name, sample, scores, new DatasetReport(dataset.Name, report), files);
     }
 
     /// <summary>

@@ -11,7 +11,8 @@ namespace BestOfN.Pipeline.Experiments;
 /// One experiment file: generators × datasets × reward models, the store that holds every run and the report folder. Paths are
 /// absolute (resolved against the file's folder when read).
 /// </summary>
-public sealed record Experiment(string Name, string FilePath, string StorePath, string OutFolder, IReadOnlyList<ExperimentDataset> Datasets,
+/// <param name="FilePath">The experiment file; null for one built in code from a <c>run</c> (<see cref="RunReport"/>).</param>
+public sealed record Experiment(string Name, string? FilePath, string StorePath, string OutFolder, IReadOnlyList<ExperimentDataset> Datasets,
     IReadOnlyList<ExperimentGenerator> Generators, IReadOnlyList<ExperimentRewardModel> RewardModels, ExperimentReportOptions Report)
 {
     /// <summary>The folder beside the store where built models (ExPO merges) are cached by their key.</summary>

@@ -101,7 +101,7 @@ public static class HtmlReport
 
     private static void Compute(StringBuilder html, ExperimentReport report)
     {
-        html.Append("<h2 id=\"compute\">Compute</h2>\n<p>Tokens and wall time recorded by <code>experiment run</code> (summed over resumed invocations). The gain is accuracy over Pass@1 (Maj@k for a generator, the reward model's best-of-k for a reward model), per million tokens of the sample set plus the scoring.</p>\n");
+        html.Append("<h2 id=\"compute\">Compute</h2>\n<p>Tokens and wall time recorded by <code>experiment run</code> or <code>run</code> (summed over resumed invocations). The gain is accuracy over Pass@1 (Maj@k for a generator, the reward model's best-of-k for a reward model), per million tokens of the sample set plus the scoring.</p>\n");
         html.Append("<table class=\"compute\"><thead><tr><th>generator</th><th>dataset</th><th>stage</th><th>prompt tokens</th><th>generated tokens</th><th>scored tokens</th><th>wall time (s)</th><th>tokens/s</th><th>gain</th><th>gain per M tokens</th></tr></thead><tbody>\n");
         foreach (var row in report.Compute)
         {
