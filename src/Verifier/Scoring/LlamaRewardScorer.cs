@@ -20,7 +20,8 @@ namespace BestOfN.Verifier.Scoring;
 /// </list>
 /// Causal attention makes the logits at a read position depend on the tokens of its own sequence up to it only, so each score equals
 /// the one of a separate pass over the conversation truncated after that step, whatever else shares the batch.
-/// The KV layout (<see cref="ScorerOptions.Kv"/>) is chosen per batch; each layout has its own context, made when first used.
+/// The KV layout (<see cref="ScorerOptions.Kv"/>) is chosen per batch; each layout has its own context, made when first used, and the
+/// split one is made again with longer streams when a batch holds a longer sequence than any before.
 /// </summary>
 public sealed class LlamaRewardScorer : IRewardScorer
 {
@@ -52,9 +53,8 @@ public sealed class LlamaRewardScorer : IRewardScorer
         _good = Encoder.Good.Id;
         _bad = Encoder.Bad.Id;
         _readVerdict = logits => (logits[_good], logits[_bad]);
-        // A fixed layout fails here, before any work, when llama.cpp cannot make its cache; auto makes each cache when a batch needs it.
-        if (options.Kv == KvLayout.Unified) _unified = CreateCache(unified: true);
-        if (options.Kv == KvLayout.Split) _split = CreateCache(unified: false);
+        // A fixed unified cache fails here, before any work, when llama.cpp cannot make it; split streams are sized by the answers.
+        if (options.Kv == KvLayout.Unified) _unified = CreateCache(unified: true, streamCells: 0);
     }
 
     public IVerdictEncoder Encoder { get; }
@@ -83,10 +83,16 @@ public sealed class LlamaRewardScorer : IRewardScorer
     public int MixedBatches { get; private set; }
 
     /// <summary>
-    /// Cells of one split stream under <see cref="KvLayout.Auto"/>: the --ctx-size cells shared by --batch streams, rounded down to
-    /// llama.cpp's padding (0 when a stream would have fewer than 256 cells, and auto never splits).
+    /// The most cells a split stream may have: under <see cref="KvLayout.Auto"/>, the --ctx-size cells shared by --batch streams rounded
+    /// down to llama.cpp's padding (0 when a stream would have fewer than 256 cells, and auto never splits); under
+    /// <see cref="KvLayout.Split"/>, --ctx-size / --batch rounded up, as llama.cpp sizes the streams of such a context.
     /// </summary>
-    public int AutoSplitStreamCells => _options.ContextSize / _options.Batch / CellPadding * CellPadding;
+    public int SplitStreamLimit => _options.Kv == KvLayout.Split
+        ? Padded(Padded(_options.ContextSize) / _options.Batch)
+        : _options.ContextSize / _options.Batch / CellPadding * CellPadding;
+
+    /// <summary>Cells of each stream of the split cache now (0 before the first split batch): the longest sequence so far, padded.</summary>
+    public int SplitStreamCells => _split?.Context.ContextSizePerSequence ?? 0;
 
     /// <summary>The layouts the batches ran with so far: "split", "unified", "split (3 batches), unified (1 batch)", or "none".</summary>
     public string KvLayoutUsed => (SplitBatches, UnifiedBatches) switch
@@ -143,13 +149,26 @@ public sealed class LlamaRewardScorer : IRewardScorer
     {
         var clock = Stopwatch.StartNew();
         var candidates = queue.Take(_options.Batch).ToList();
+        var longest = candidates.MaxBy(c => c.Tokens.Length);
+        var streamCells = Padded(longest.Tokens.Length);
         var unified = _options.Kv switch
         {
             KvLayout.Unified => true,
             KvLayout.Split => false,
-            _ => candidates.Max(c => c.Tokens.Length) > AutoSplitStreamCells,
+            _ => streamCells > SplitStreamLimit,
         };
-        var cache = unified ? _unified ??= CreateCache(unified: true) : _split ??= CreateCache(unified: false);
+        if (!unified && streamCells > SplitStreamLimit)
+            throw new LlamaException($"Problem {longest.Work.Problem.ProblemId}, answer {longest.Work.Problem.Answers[longest.Answer].Index}: {longest.Tokens.Length} tokens do not fit a split KV stream of " +
+                $"{SplitStreamLimit} cells (--ctx-size {_options.ContextSize} / --batch {_options.Batch}); raise --ctx-size, or use --kv auto or unified.");
+        // Split streams are as small as the answers allow, because llama.cpp shares a prefix between streams by copying the whole
+        // stream's K and V: a longer sequence than any so far makes a new split context with longer streams.
+        if (!unified && SplitStreamCells < streamCells)
+        {
+            _split?.Dispose();
+            _split = null;
+            _split = CreateCache(unified: false, streamCells);
+        }
+        var cache = unified ? _unified ??= CreateCache(unified: true, streamCells: 0) : _split!;
         var batch = Fit(cache, candidates);
         for (var i = 0; i < batch.Count; i++) queue.Dequeue();
 
@@ -179,20 +198,18 @@ public sealed class LlamaRewardScorer : IRewardScorer
         }).ToList();
     }
 
-    /// <summary>The candidates that fit the cache together: unified, each problem's prefix once plus every answer's own cells; split,
-    /// every whole sequence in its stream.</summary>
-    private List<Slot> Fit(KvCache cache, List<Slot> candidates)
+    /// <summary>The candidates that fit a unified cache together: each problem's prefix once plus every answer's own cells (split
+    /// streams are sized for the longest candidate).</summary>
+    private static List<Slot> Fit(KvCache cache, List<Slot> candidates)
     {
+        if (!cache.Unified) return candidates;
         var batch = new List<Slot>();
         var problems = new HashSet<int>();
         var cells = 0;
         foreach (var c in candidates)
         {
-            if (!cache.Unified && c.Tokens.Length > cache.Context.ContextSizePerSequence)
-                throw new LlamaException($"Problem {c.Work.Problem.ProblemId}, answer {c.Work.Problem.Answers[c.Answer].Index}: {c.Tokens.Length} tokens do not fit a split KV stream of " +
-                    $"{cache.Context.ContextSizePerSequence} cells (--ctx-size {_options.ContextSize} / --batch {_options.Batch}); raise --ctx-size, or use --kv auto or unified.");
             var need = c.Tokens.Length - c.Work.Prefix + (problems.Contains(c.Work.Serial) ? 0 : c.Work.Prefix);
-            if (cache.Unified && batch.Count > 0 && cells + need > cache.Context.ContextSize) break;
+            if (batch.Count > 0 && cells + need > cache.Context.ContextSize) break;
             batch.Add(c);
             problems.Add(c.Work.Serial);
             cells += need;
@@ -264,11 +281,12 @@ public sealed class LlamaRewardScorer : IRewardScorer
         return sequences;
     }
 
-    private KvCache CreateCache(bool unified)
+    private static int Padded(int cells) => (cells + CellPadding - 1) / CellPadding * CellPadding;
+
+    /// <summary>A context of --ctx-size cells (unified), or of --batch streams of <paramref name="streamCells"/> cells (split).</summary>
+    private KvCache CreateCache(bool unified, int streamCells)
     {
-        // Auto sizes split streams to fit the --ctx-size cells; --kv split asks llama.cpp for --ctx-size cells over --batch streams
-        // (it rounds each stream up to 256 cells).
-        var cells = !unified && _options.Kv == KvLayout.Auto ? _options.Batch * AutoSplitStreamCells : _options.ContextSize;
+        var cells = unified ? _options.ContextSize : _options.Batch * streamCells;
         var context = LlamaContext.Create(_model, new LlamaContextOptions
         {
             ContextSize = cells,

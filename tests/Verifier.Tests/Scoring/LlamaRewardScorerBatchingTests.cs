@@ -115,10 +115,11 @@ public class LlamaRewardScorerBatchingTests
         using var fits = new LlamaRewardScorer(model, Options(KvLayout.Auto, 3) with { ContextSize = 3 * padded });
         AssertSameScores(reference, ByAnswer(fits.ScoreAll(problems)), 1e-3);
         Assert.Equal((2, 0, "split"), (fits.SplitBatches, fits.UnifiedBatches, fits.KvLayoutUsed));
+        Assert.Equal(padded, fits.SplitStreamCells);
 
         // One cell fewer: a stream would have 256 cells fewer than the longest sequence needs.
         using var tight = new LlamaRewardScorer(model, Options(KvLayout.Auto, 3) with { ContextSize = 3 * padded - 1 });
-        Assert.True(tight.AutoSplitStreamCells < longest);
+        Assert.True(tight.SplitStreamLimit < longest);
         AssertSameScores(reference, ByAnswer(tight.ScoreAll(problems)), 1e-3);
         Assert.Equal((0, 2, "unified"), (tight.SplitBatches, tight.UnifiedBatches, tight.KvLayoutUsed));
     }
@@ -146,6 +147,29 @@ public class LlamaRewardScorerBatchingTests
         var scores = ByAnswer(auto.ScoreAll(problems));
 
         Assert.Equal("split (1 batch), unified (1 batch)", auto.KvLayoutUsed);
+        AssertSameScores(reference, scores, 1e-3);
+    }
+
+    [Fact]
+    public void Split_streams_grow_to_the_longest_sequence_so_far_and_the_scores_stay()
+    {
+        // llama.cpp shares a prefix between split streams by copying the whole stream, so streams start as small as the answers allow.
+        using var model = LlamaModel.Load(ScoringTestModels.Llama3Prm);
+        var problems = new List<ScoringProblem>
+        {
+            new("short", Prompts[1], Answers.Take(2).Select((a, i) => new ScoringAnswer(i, a)).ToList()),
+            new("long", Prompts[0] + " " + Prompts[0], Answers.Take(2).Select((a, i) => new ScoringAnswer(i, a)).ToList()),
+        };
+        Dictionary<(string, int), SampleScore> reference;
+        using (var unified = new LlamaRewardScorer(model, Options(KvLayout.Unified, 2))) reference = ByAnswer(unified.ScoreAll(problems));
+
+        using var split = new LlamaRewardScorer(model, Options(KvLayout.Split, 2));
+        Assert.Equal(0, split.SplitStreamCells);
+        var scores = ByAnswer(split.ScoreAll(problems.Take(1)));
+        Assert.Equal(256, split.SplitStreamCells);
+        foreach (var (key, s) in ByAnswer(split.ScoreAll(problems.Skip(1)))) scores[key] = s;
+        Assert.Equal(512, split.SplitStreamCells);
+        Assert.Equal(1024, split.SplitStreamLimit); // 2048 cells over 2 streams
         AssertSameScores(reference, scores, 1e-3);
     }
 
