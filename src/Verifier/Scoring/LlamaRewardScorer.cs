@@ -158,8 +158,11 @@ public sealed class LlamaRewardScorer : IRewardScorer
             _ => streamCells > SplitStreamLimit,
         };
         if (!unified && streamCells > SplitStreamLimit)
-            throw new LlamaException($"Problem {longest.Work.Problem.ProblemId}, answer {longest.Work.Problem.Answers[longest.Answer].Index}: {longest.Tokens.Length} tokens do not fit a split KV stream of " +
+        {
+            var answer = longest.Work.Problem.Answers[longest.Answer].Index;
+            throw new LlamaException($"Problem {longest.Work.Problem.ProblemId}, answer {answer}: {longest.Tokens.Length} tokens do not fit a split KV stream of " +
                 $"{SplitStreamLimit} cells (--ctx-size {_options.ContextSize} / --batch {_options.Batch}); raise --ctx-size, or use --kv auto or unified.");
+        }
         // Split streams are as small as the answers allow, because llama.cpp shares a prefix between streams by copying the whole
         // stream's K and V: a longer sequence than any so far makes a new split context with longer streams.
         if (!unified && SplitStreamCells < streamCells)
