@@ -27,6 +27,11 @@ internal sealed class ScorerOptionGroup : IOptionGroup
     public Option<int> BatchTokens { get; } = new("--batch-tokens") { Description = "Tokens per llama_decode (n_batch)", DefaultValueFactory = _ => ScorerDefaults.BatchTokens };
     public Option<int> MicroBatchTokens { get; } = new("--ubatch-tokens") { Description = "Physical micro-batch (n_ubatch)", DefaultValueFactory = _ => ScorerDefaults.MicroBatchTokens };
     public Option<int> ContextSize { get; } = new("--ctx-size") { Description = "KV cache cells: the shared prefix plus every answer of a batch", DefaultValueFactory = _ => ScorerDefaults.ContextSize };
+    public Option<string> Kv { get; } = new Option<string>("--kv")
+    {
+        Description = "llama.cpp KV layout: auto (per batch, split streams when batch x the longest sequence fits --ctx-size, else unified), unified or split",
+        DefaultValueFactory = _ => ScorerDefaults.Kv.Name(),
+    }.OneOf([.. Enum.GetValues<KvLayout>().Select(k => k.Name())]);
     public Option<int?> MaxTokens { get; } = new("--max-tokens") { Description = "Longest sequence scored; later steps are cut and the answer marked truncated (default: the model's trained context, capped by --ctx-size)" };
     public Option<int?> GoodTokenId { get; } = new("--good-token-id") { Description = "Token id of the good verdict instead of looking it up (Math-Shepherd: 648)" };
     public Option<int?> BadTokenId { get; } = new("--bad-token-id") { Description = "Token id of the bad verdict instead of looking it up (Math-Shepherd: 387)" };
@@ -46,7 +51,7 @@ internal sealed class ScorerOptionGroup : IOptionGroup
     {
         foreach (var option in new Option[]
                  {
-                     Protocol, Steps, EmptySteps, Batch, BatchTokens, MicroBatchTokens, ContextSize, MaxTokens, GoodTokenId, BadTokenId, StepTagId, ChatTemplate,
+                     Protocol, Steps, EmptySteps, Batch, BatchTokens, MicroBatchTokens, ContextSize, Kv, MaxTokens, GoodTokenId, BadTokenId, StepTagId, ChatTemplate,
                      Llama31SystemTurn, FlashAttention,
                      Tokenizer, OnnxInputIds, OnnxAttentionMask, OnnxOutput, OnnxReadout, OnnxPositiveClass, OnnxCpu,
                  })
@@ -59,6 +64,7 @@ internal sealed class ScorerOptionGroup : IOptionGroup
     {
         ScoringNames.TryParseStepSplit(pr.GetValue(Steps)!, out var steps);
         ScoringNames.TryParseEmptySteps(pr.GetValue(EmptySteps)!, out var empty);
+        ScoringNames.TryParseKvLayout(pr.GetValue(Kv)!, out var kv);
         return new ScorerOptions
         {
             Protocol = Registry.Get(pr.GetValue(Protocol)!),
@@ -71,6 +77,7 @@ internal sealed class ScorerOptionGroup : IOptionGroup
             BatchTokens = pr.GetValue(BatchTokens),
             MicroBatchTokens = pr.GetValue(MicroBatchTokens),
             ContextSize = pr.GetValue(ContextSize),
+            Kv = kv,
             MaxSequenceTokens = pr.GetValue(MaxTokens),
             Threads = threads,
             ChatTemplate = pr.GetValue(ChatTemplate),

@@ -52,11 +52,14 @@ internal static class BenchFigures
         $"{F(peer?.PromptTokensPerSecond),11} | {F(peer?.GeneratedTokensPerSecond),11} | {Ratio(row.GeneratedTokensPerSecond, peer?.GeneratedTokensPerSecond),8} | {Ratio(row.PromptTokensPerSecond, peer?.PromptTokensPerSecond),8} |";
 
     public static string ScoringRow(ScoringBenchRow row, PeerBenchRow? peer) =>
-        $"| {(row.KvUnified ? "unified" : "split"),-7} | {row.Batch,5} | {row.Answers,7} | {row.TokensScored,13} | {row.PrefixTokens,16} | {row.Reads,5} | {F(row.Seconds, "F2"),7} | {F(row.AnswersPerSecond),9} | {F(row.TokensPerSecond),12} | {F(peer?.PromptTokensPerSecond),13} | {Ratio(row.TokensPerSecond, peer?.PromptTokensPerSecond),5} |";
+        $"| {row.Kv.Name(),-7} | {Used(row.KvUsed),-7} | {(row.AcrossProblems ? "across" : "per-problem"),-11} | {row.Batch,5} | {row.Answers,7} | {row.TokensScored,13} | {row.PrefixTokens,16} | {row.Reads,5} | {F(row.Seconds, "F2"),7} | {F(row.AnswersPerSecond),9} | {F(row.TokensPerSecond),12} | {F(peer?.PromptTokensPerSecond),13} | {Ratio(row.TokensPerSecond, peer?.PromptTokensPerSecond),5} |";
 
     public static string WorkloadRow(WorkloadBenchRow row, WorkloadBenchRow waves, WorkloadBenchRow? peer) =>
         $"| {row.Batching,-12} | {row.Samples,7} | {row.TokensGenerated,9} | {row.PromptTokensPrefilled,13} | {F(row.Seconds, "F2"),7} | {F(row.GeneratedTokensPerSecond),9} | " +
         $"{F(row.ProblemsPerSecond, "F3"),10} | {Ratio(row.GeneratedTokensPerSecond, waves.GeneratedTokensPerSecond),8} | {Ratio(row.GeneratedTokensPerSecond, peer?.GeneratedTokensPerSecond),7} |";
+
+    /// <summary>The layout a row ran with; "mixed" when auto used both (the JSON has the batch counts).</summary>
+    private static string Used(string kvUsed) => kvUsed.Contains(',', StringComparison.Ordinal) ? "mixed" : kvUsed;
 
     private static string F(double? value, string format = "F1") => value is null ? "-" : value.Value.ToString(format, CultureInfo.InvariantCulture);
 

@@ -39,6 +39,7 @@ internal static class ResultLines
             $"done: {s.AnswersScored} answers scored, {s.AnswersSkipped} already stored, {s.TokensScored} tokens in {s.Elapsed.TotalSeconds:F1} s " +
             $"({s.AnswersScored / seconds:F1} answers/s, {s.TokensScored / seconds:F0} scored tok/s); shared prefix tokens prefilled: {s.PrefixTokensPrefilled} (once per problem)"));
         output.WriteLine("statuses: " + string.Join(", ", s.Statuses.Select(x => $"{x.Key.Name()} {x.Value}")));
+        if (result.KvLayout is { } kv && s.AnswersScored > 0) output.WriteLine($"kv layout: {kv}");
         if (s.Statuses.GetValueOrDefault(ScoreStatus.Truncated) is > 0 and var truncated)
             output.WriteLine($"truncated: {truncated} answers ran past {result.MaxSequenceTokens?.ToString(CultureInfo.InvariantCulture) ?? "the longest sequence"} tokens; their later steps have no score (raise --max-tokens and --ctx-size)");
         if (result.Resilience is { } resilience) output.WriteLine($"resilience: {resilience}");

@@ -35,8 +35,8 @@ public sealed class ExperimentFileReader
     private static readonly string[] ImportKeys = ["format", "path", "field", "dataset", "gold", "style", "min_gold_match"];
     private static readonly string[] RewardModelKeys =
     [
-        "model", "protocol", "steps", "empty_steps", "batch", "batch_tokens", "ubatch_tokens", "ctx_size", "max_tokens", "good_token_id", "bad_token_id",
-        "step_tag_id", "chat_template", "llama31_system_turn", "flash_attn", "tokenizer", "onnx_input_ids", "onnx_attention_mask", "onnx_output", "onnx_readout",
+        "model", "protocol", "steps", "empty_steps", "batch", "batch_tokens", "ubatch_tokens", "ctx_size", "kv", "max_tokens", "good_token_id",
+        "bad_token_id", "step_tag_id", "chat_template", "llama31_system_turn", "flash_attn", "tokenizer", "onnx_input_ids", "onnx_attention_mask", "onnx_output", "onnx_readout",
         "onnx_positive_class", "onnx_cpu", .. NativeKeys, .. DomainKeys,
     ];
     private static readonly string[] ReportKeys = ["ks", "bootstrap", "seed", "weight_by", "prm_aggregation", "mc_draws", "by", "selection", "extraction"];
@@ -248,6 +248,8 @@ public sealed class ExperimentFileReader
         if (OneOf(keys, "steps", [.. Enum.GetValues<StepSplit>().Select(s => s.Name())]) is { } s) ScoringNames.TryParseStepSplit(s, out steps);
         var empty = ScorerDefaults.Empty;
         if (OneOf(keys, "empty_steps", [.. Enum.GetValues<EmptySteps>().Select(e => e.Name())]) is { } e) ScoringNames.TryParseEmptySteps(e, out empty);
+        var kv = ScorerDefaults.Kv;
+        if (OneOf(keys, "kv", [.. Enum.GetValues<KvLayout>().Select(k => k.Name())]) is { } k) ScoringNames.TryParseKvLayout(k, out kv);
         var defaults = new ScorerOptions();
         var scorer = new ScorerOptions
         {
@@ -258,6 +260,7 @@ public sealed class ExperimentFileReader
             BatchTokens = Int(keys, "batch_tokens") ?? defaults.BatchTokens,
             MicroBatchTokens = Int(keys, "ubatch_tokens") ?? defaults.MicroBatchTokens,
             ContextSize = Int(keys, "ctx_size") ?? defaults.ContextSize,
+            Kv = kv,
             MaxSequenceTokens = Int(keys, "max_tokens"),
             GoodTokenId = Int(keys, "good_token_id"),
             BadTokenId = Int(keys, "bad_token_id"),

@@ -38,8 +38,9 @@ public sealed record ScoreRequest
 /// <param name="MaxSequenceTokens">The longest sequence scored (the option, or the model's trained context); null when the scorer does not say.</param>
 /// <param name="FirstInput">With <see cref="ScoreRequest.ShowPrompt"/>: the text the model reads for the first stored answer.</param>
 /// <param name="Resilience">A remote reward model's retry, timeout and circuit-breaker counts; null for a local one.</param>
+/// <param name="KvLayout">The llama.cpp KV layouts the batches ran with (<see cref="LlamaRewardScorer.KvLayoutUsed"/>); null for other runtimes.</param>
 public sealed record ScoreResult(string RunId, string ScorerId, string StorePath, string ModelName, string Protocol, int Batch, ScoringSummary Summary,
-    long Stored, int? MaxSequenceTokens = null, string? FirstInput = null, ResilienceCounts? Resilience = null);
+    long Stored, int? MaxSequenceTokens = null, string? FirstInput = null, ResilienceCounts? Resilience = null, string? KvLayout = null);
 
 /// <summary>Scores a run's stored samples with a reward model, every step score kept; a rerun resumes. llama.cpp must be loaded.</summary>
 public static class ScoreRun
@@ -90,6 +91,6 @@ public static class ScoreRun
         var summary = ScoringJob.Run(scorer, scoreStore, progress, cancellationToken: cancellationToken);
         var maxTokens = scorer.Manifest.TryGetValue("max_sequence_tokens", out var m) && m is int max ? max : (int?)null;
         return new ScoreResult(run.RunId, scorerId, store.Path, protocol.IsRemote ? request.ModelPath : Path.GetFileName(request.ModelPath), protocol.Name, options.Batch, summary,
-            store.ScoreCount(run.RunId, scorerId), maxTokens, firstInput, (scorer as HttpClassifierScorer)?.Resilience);
+            store.ScoreCount(run.RunId, scorerId), maxTokens, firstInput, (scorer as HttpClassifierScorer)?.Resilience, (scorer as LlamaRewardScorer)?.KvLayoutUsed);
     }
 }

@@ -18,4 +18,9 @@ public interface IRewardScorer : IDisposable
     /// <summary>Scores a problem's answers and yields each batch when it is complete, so that it can be stored as one unit.
     /// Answers that cannot be scored come back with a status, never as an exception.</summary>
     IEnumerable<IReadOnlyList<SampleScore>> Score(ScoringProblem problem, CancellationToken cancellationToken = default);
+
+    /// <summary>Scores the problems in order and yields each batch when it is complete. A batch may hold answers of several problems
+    /// (the llama.cpp scorer fills every batch); the default scores one problem after another.</summary>
+    IEnumerable<IReadOnlyList<SampleScore>> ScoreAll(IEnumerable<ScoringProblem> problems, CancellationToken cancellationToken = default) =>
+        problems.SelectMany(p => Score(p, cancellationToken));
 }

@@ -14,6 +14,7 @@ public static class ScorerDefaults
     public const int BatchTokens = 2048;
     public const int MicroBatchTokens = 512;
     public const int ContextSize = 16384;
+    public const KvLayout Kv = KvLayout.Auto;
 
     /// <summary>The longest sequence an ONNX model takes when <see cref="ScorerOptions.MaxSequenceTokens"/> is not set (an ONNX file
     /// does not say its trained context).</summary>
@@ -104,10 +105,9 @@ public sealed record ScorerOptions
     /// <summary>llama.cpp flash attention: null lets llama.cpp decide, false turns it off (exact F32 attention on the CPU). The default value is null.</summary>
     public bool? FlashAttention { get; init; }
 
-    /// <summary>One KV cache shared by every answer in a batch (true), or a stream per answer (false, llama.cpp's kv_unified=false):
-    /// unified shares the problem's prefix cells by reference; split copies them into each stream but attends over its own only.
-    /// <c>bench scoring --kv both</c> measures the two. The default value is true.</summary>
-    public bool KvUnified { get; init; } = true;
+    /// <summary>The llama.cpp KV layout: <see cref="KvLayout.Auto"/> takes split streams for a batch whose split cache fits the
+    /// <see cref="ContextSize"/> cells, unified otherwise. <c>bench scoring --kv</c> measures each. The default value is <see cref="KvLayout.Auto"/>.</summary>
+    public KvLayout Kv { get; init; } = ScorerDefaults.Kv;
 
     /// <summary>A built-in llama.cpp template name or template text instead of the model's own. The default value is null (the model's).</summary>
     public string? ChatTemplate { get; init; }
@@ -151,6 +151,7 @@ public sealed record ScorerOptions
     {
         var errors = new List<string>();
         if (!Enum.IsDefined(Steps)) errors.Add($"--steps {Steps} is not a step split.");
+        if (!Enum.IsDefined(Kv)) errors.Add($"--kv {Kv} is not a KV layout.");
         if (Batch is < 1 or > ScorerDefaults.MaxBatch) errors.Add($"--batch must be between 1 and {ScorerDefaults.MaxBatch} (llama.cpp's sequence cap), got {Batch}.");
         if (BatchTokens < 1) errors.Add($"--batch-tokens must be >= 1, got {BatchTokens}.");
         if (MicroBatchTokens < 1) errors.Add($"--ubatch-tokens must be >= 1, got {MicroBatchTokens}.");

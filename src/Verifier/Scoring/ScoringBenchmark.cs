@@ -12,6 +12,14 @@ public sealed record ScoringBenchOptions
     /// <summary>Answers scored per measurement. The default value is 64.</summary>
     public int Answers { get; init; } = 64;
 
+    /// <summary>Answers per problem: the answers are spread over problems of this many (each with its own problem text); null puts them
+    /// all in one problem. The default value is null.</summary>
+    public int? AnswersPerProblem { get; init; }
+
+    /// <summary>Fill each batch across problems (the scorer's <see cref="LlamaRewardScorer.ScoreAll"/>), or score problem after problem so
+    /// that a batch never holds more than one problem's answers (what the scorer did before). The default value is true.</summary>
+    public bool AcrossProblems { get; init; } = true;
+
     /// <summary>Approximate tokens of each answer after the shared prompt. The default value is 256.</summary>
     public int AnswerTokens { get; init; } = 256;
 
@@ -31,12 +39,19 @@ public sealed record ScoringBenchOptions
 
     public int MicroBatchTokens { get; init; } = ScorerDefaults.MicroBatchTokens;
 
-    /// <summary>One KV cache for the batch (true) or a stream per answer (false). The default value is true.</summary>
-    public bool KvUnified { get; init; } = true;
+    /// <summary>The scorer's KV layout. Auto runs with the default --ctx-size (raised to what unified needs), as <c>score</c> does. The
+    /// default value is <see cref="KvLayout.Auto"/>.</summary>
+    public KvLayout Kv { get; init; } = ScorerDefaults.Kv;
+
+    /// <summary>Problems the answers are spread over.</summary>
+    public int Problems => AnswersPerProblem is { } per ? (Answers + per - 1) / per : 1;
 }
 
-/// <param name="TokensScored">Tokens through the model: the shared prefix once plus every answer's own tokens.</param>
-public sealed record ScoringBenchRow(bool KvUnified, int Batch, int Answers, long TokensScored, long PrefixTokens, int Reads, double Seconds)
+/// <param name="Kv">The layout asked for.</param>
+/// <param name="KvUsed">The layouts the scorer's batches ran with (auto decides per batch).</param>
+/// <param name="TokensScored">Tokens through the model: each problem's shared prefix once plus every answer's own tokens.</param>
+public sealed record ScoringBenchRow(KvLayout Kv, string KvUsed, bool AcrossProblems, int Batch, int Problems, int Answers, long TokensScored, long PrefixTokens,
+    int Reads, double Seconds)
 {
     public double TokensPerSecond => TokensScored / Seconds;
 
@@ -54,6 +69,9 @@ public static class ScoringBenchmark
     {
         var (good, bad, tag) = PickWords(model);
         var longest = options.PromptTokens + options.AnswerTokens + 64;
+        // Unified holds the prefix of every problem a batch reaches into (at most one more than its answers fill) and each answer's own cells.
+        var problemsPerBatch = Math.Min(batch, (batch + (options.AnswersPerProblem ?? options.Answers) - 1) / (options.AnswersPerProblem ?? options.Answers) + 1);
+        var unified = Math.Max(longest, problemsPerBatch * (options.PromptTokens + 64) + batch * (options.AnswerTokens + 64));
         return new ScorerOptions
         {
             Protocol = RewardProtocols.MathShepherd,
@@ -69,12 +87,19 @@ public static class ScoringBenchmark
             MicroBatchTokens = options.MicroBatchTokens,
             FlashAttention = options.FlashAttention,
             MaxSequenceTokens = longest,
-            ContextSize = options.KvUnified ? Math.Max(longest, options.PromptTokens + batch * (options.AnswerTokens + 64)) : batch * longest,
-            KvUnified = options.KvUnified,
+            ContextSize = options.Kv switch
+            {
+                KvLayout.Unified => unified,
+                KvLayout.Split => batch * longest,
+                _ => Math.Max(ScorerDefaults.ContextSize, unified),
+            },
+            Kv = options.Kv,
         };
     }
 
-    public static ScoringProblem SyntheticProblem(LlamaModel model, ScoringBenchOptions options)
+    /// <summary><see cref="ScoringBenchOptions.Answers"/> answers over <see cref="ScoringBenchOptions.Problems"/> problems, each with
+    /// its own problem text.</summary>
+    public static IReadOnlyList<ScoringProblem> SyntheticProblems(LlamaModel model, ScoringBenchOptions options)
     {
         var (_, _, tag) = PickWords(model);
         var rng = new Random(1);
@@ -94,35 +119,47 @@ public static class ScoringBenchmark
             if (tagged) sb.Append(' ').Append(tag);
             return sb.ToString().Trim();
         }
-        var prompt = Text(options.PromptTokens, tagged: false);
-        return new ScoringProblem("bench", prompt, Enumerable.Range(0, options.Answers).Select(i => new ScoringAnswer(i, Text(options.AnswerTokens, tagged: true))).ToList());
+        var per = options.AnswersPerProblem ?? options.Answers;
+        return Enumerable.Range(0, options.Problems).Select(p =>
+        {
+            var prompt = Text(options.PromptTokens, tagged: false);
+            var answers = Enumerable.Range(0, Math.Min(per, options.Answers - p * per)).Select(i => new ScoringAnswer(i, Text(options.AnswerTokens, tagged: true))).ToList();
+            return new ScoringProblem($"bench-{p}", prompt, answers);
+        }).ToList();
     }
 
     public static IEnumerable<ScoringBenchRow> Run(LlamaModel model, ScoringBenchOptions options)
     {
-        var problem = SyntheticProblem(model, options);
+        var problems = SyntheticProblems(model, options);
         using (var warm = new LlamaRewardScorer(model, BenchScorerOptions(model, options, 4)))
-            _ = warm.Score(problem with { Answers = problem.Answers.Take(4).ToList() }).SelectMany(b => b).Count();
+            _ = warm.Score(problems[0] with { Answers = problems[0].Answers.Take(4).ToList() }).SelectMany(b => b).Count();
         foreach (var batch in options.Batches)
         {
             using var scorer = new LlamaRewardScorer(model, BenchScorerOptions(model, options, batch));
             var clock = Stopwatch.StartNew();
-            var scores = scorer.Score(problem).SelectMany(b => b).ToList();
+            var batches = options.AcrossProblems ? scorer.ScoreAll(problems) : problems.SelectMany(p => scorer.Score(p));
+            var scores = batches.SelectMany(b => b).ToList();
             var seconds = clock.Elapsed.TotalSeconds;
-            yield return new ScoringBenchRow(options.KvUnified, batch, scores.Count, scorer.TokensScored, scorer.PrefixTokensPrefilled, scores.Sum(s => s.StepScores.Count), seconds);
+            yield return new ScoringBenchRow(options.Kv, scorer.KvLayoutUsed, options.AcrossProblems, batch, problems.Count, scores.Count, scorer.TokensScored,
+                scorer.PrefixTokensPrefilled, scores.Sum(s => s.StepScores.Count), seconds);
         }
     }
 
-    /// <summary>Average tokens of an answer after the shared prefix, for the peer's -npp.</summary>
-    public static int AnswerOwnTokens(LlamaModel model, ScoringProblem problem, ScoringBenchOptions options)
+    /// <summary>Average tokens of an answer after its problem's text, for the peer's -npp.</summary>
+    public static int AnswerOwnTokens(LlamaModel model, IReadOnlyList<ScoringProblem> problems, ScoringBenchOptions options)
     {
         var benchOptions = BenchScorerOptions(model, options, 1);
         var encoder = ((LlamaRewardProtocol)benchOptions.Protocol).CreateEncoder(model, benchOptions);
-        var prompt = model.Tokenize(problem.Prompt, addSpecial: true, parseSpecial: false).Length;
-        var encoded = problem.Answers.Select(a => encoder.Encode(problem.Prompt, a.Text)).ToList();
-        if (encoded.Any(e => e.ReadPositions.Length == 0))
-            throw new ScoringProtocolException($"The benchmark's step tag is never read in {Path.GetFileName(model.Path)}'s tokenization of the answers; no answer would be scored.");
-        return (int)encoded.Average(e => e.Tokens.Length - prompt);
+        var own = new List<int>();
+        foreach (var problem in problems)
+        {
+            var prompt = model.Tokenize(problem.Prompt, addSpecial: true, parseSpecial: false).Length;
+            var encoded = problem.Answers.Select(a => encoder.Encode(problem.Prompt, a.Text)).ToList();
+            if (encoded.Any(e => e.ReadPositions.Length == 0))
+                throw new ScoringProtocolException($"The benchmark's step tag is never read in {Path.GetFileName(model.Path)}'s tokenization of the answers; no answer would be scored.");
+            own.AddRange(encoded.Select(e => e.Tokens.Length - prompt));
+        }
+        return (int)own.Average();
     }
 
     private static LlamaToken TagAfterSpace(LlamaModel model, string tag)

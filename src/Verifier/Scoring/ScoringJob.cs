@@ -18,7 +18,7 @@ public interface IScoreStore
     void SaveScores(IReadOnlyList<SampleScore> scores);
 }
 
-/// <summary>Scores every stored answer that has no score yet, a batch per transaction.</summary>
+/// <summary>Scores every stored answer that has no score yet, a batch per transaction (a batch may span problems).</summary>
 public static class ScoringJob
 {
     public static ScoringSummary Run(IRewardScorer scorer, IScoreStore store, IProgress<ScoringProgress>? progress = null,
@@ -57,17 +57,18 @@ public static class ScoringJob
 
         void ScoreAll()
         {
-            foreach (var problem in work.Where(p => p.Answers.Count > 0))
+            // A batch may hold answers of several problems (IRewardScorer.ScoreAll): a problem is done when its last answer is stored.
+            var left = work.GroupBy(p => p.ProblemId).ToDictionary(g => g.Key, g => g.Sum(p => p.Answers.Count));
+            foreach (var batch in scorer.ScoreAll(work.Where(p => p.Answers.Count > 0), cancellationToken))
             {
-                foreach (var batch in scorer.Score(problem, cancellationToken))
+                store.SaveScores(batch);
+                foreach (var s in batch)
                 {
-                    store.SaveScores(batch);
-                    foreach (var s in batch) statuses[s.Status]++;
-                    answersDone += batch.Count;
-                    scored += batch.Count;
-                    Report();
+                    statuses[s.Status]++;
+                    if (--left[s.ProblemId] == 0) problemsDone++;
                 }
-                problemsDone++;
+                answersDone += batch.Count;
+                scored += batch.Count;
                 Report();
             }
         }

@@ -13,6 +13,24 @@ public enum StepSplit
     BlankLine,
 }
 
+/// <summary>
+/// How the llama.cpp scorer lays out its KV cache for a batch of answers (llama.cpp's kv_unified). Split gives each answer a stream of
+/// its own, so attention runs over that answer's cells only (faster at large batches, see the README's Benchmarks), but each stream
+/// holds a copy of the prefix and is padded to 256 cells, so the cache takes batch x the longest sequence.
+/// </summary>
+public enum KvLayout
+{
+    /// <summary>Per batch: split when batch x the longest sequence of the batch (rounded up to llama.cpp's 256-cell padding) fits the
+    /// --ctx-size cells, so split never takes more KV memory than the unified cache asked for; unified otherwise.</summary>
+    Auto,
+
+    /// <summary>One cache for the batch: the prefix cells are shared by reference, every answer attends over the whole batch's cells.</summary>
+    Unified,
+
+    /// <summary>A stream per answer of --ctx-size / --batch cells; an answer longer than a stream fails.</summary>
+    Split,
+}
+
 /// <summary>What becomes of a step that is empty once stripped (RLHFlow protocols).</summary>
 public enum EmptySteps
 {
@@ -55,6 +73,15 @@ public static class ScoringNames
         _ => throw new ArgumentOutOfRangeException(nameof(empty)),
     };
 
+    /// <summary>"auto", "unified" or "split", as typed.</summary>
+    public static string Name(this KvLayout layout) => layout switch
+    {
+        KvLayout.Auto => "auto",
+        KvLayout.Unified => "unified",
+        KvLayout.Split => "split",
+        _ => throw new ArgumentOutOfRangeException(nameof(layout)),
+    };
+
     /// <summary>"ok", "truncated" or "no-complete-step", as stored.</summary>
     public static string Name(this ScoreStatus status) => status switch
     {
@@ -78,6 +105,8 @@ public static class ScoringNames
     public static bool TryParseStepSplit(string name, out StepSplit split) => TryParse(name, Enum.GetValues<StepSplit>(), s => s.Name(), out split);
 
     public static bool TryParseEmptySteps(string name, out EmptySteps empty) => TryParse(name, Enum.GetValues<EmptySteps>(), s => s.Name(), out empty);
+
+    public static bool TryParseKvLayout(string name, out KvLayout layout) => TryParse(name, Enum.GetValues<KvLayout>(), s => s.Name(), out layout);
 
     public static bool TryParseStatus(string name, out ScoreStatus status) => TryParse(name, Enum.GetValues<ScoreStatus>(), s => s.Name(), out status);
 

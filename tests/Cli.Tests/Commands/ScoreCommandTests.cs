@@ -88,14 +88,16 @@ public class ScoreCommandTests
         Assert.True(r.ExitCode == 0, r.Error + r.Output);
         Assert.Contains("6 answers scored, 0 already stored", r.Output);
         Assert.Contains("statuses: ok 6, truncated 0, no-complete-step 0", r.Output); // the blank answer is one empty step, as in the reference
+        Assert.Contains("kv layout: split", r.Output); // --kv auto: 2 streams of 2048 cells hold every sequence
         Assert.Contains("answers/s", r.Error);
         Assert.Contains("scored tok/s", r.Error);
 
         var rerun = CliRunner.Run(["score", "--protocol", "rlhflow-prm", .. common]);
         Assert.Contains("0 answers scored, 6 already stored", rerun.Output);
 
-        var orm = CliRunner.Run(["score", "--protocol", "rlhflow-orm", .. common]);
+        var orm = CliRunner.Run(["score", "--protocol", "rlhflow-orm", "--kv", "unified", .. common]);
         Assert.True(orm.ExitCode == 0, orm.Error);
+        Assert.Contains("kv layout: unified", orm.Output);
 
         var lines = Export(db);
         Assert.Equal(6, lines.Count);
@@ -172,10 +174,11 @@ public class ScoreCommandTests
     public void Invalid_options_are_listed_together_and_a_multi_token_verdict_is_a_clear_error()
     {
         var (db, _) = ImportedStore();
-        var r = CliRunner.Run("score", "--store", db, "--reward-model", RewardModel.Value, "--protocol", "nope", "--steps", "x", "--batch", "0");
+        var r = CliRunner.Run("score", "--store", db, "--reward-model", RewardModel.Value, "--protocol", "nope", "--steps", "x", "--batch", "0", "--kv", "shared");
         Assert.Equal(2, r.ExitCode);
         Assert.Contains("--protocol must be", r.Error);
         Assert.Contains("--steps must be", r.Error);
+        Assert.Contains("--kv must be", r.Error);
 
         var plain = CliRunner.Run("score", "--store", db, "--reward-model", CliRunner.TinyModel, "--protocol", "math-shepherd");
         Assert.Equal(2, plain.ExitCode);

@@ -154,7 +154,7 @@ public class LlamaRewardScorerTests
         Assert.Equal([1, 3], rows.Select(r => r.Batch));
         Assert.All(rows, r => Assert.Equal(6, r.Answers));
         Assert.Equal(rows[0].TokensScored, rows[1].TokensScored);
-        Assert.InRange(ScoringBenchmark.AnswerOwnTokens(model, ScoringBenchmark.SyntheticProblem(model, options), options), options.AnswerTokens / 2, options.AnswerTokens + 64);
+        Assert.InRange(ScoringBenchmark.AnswerOwnTokens(model, ScoringBenchmark.SyntheticProblems(model, options), options), options.AnswerTokens / 2, options.AnswerTokens + 64);
     }
 
     [Theory]
@@ -168,7 +168,7 @@ public class LlamaRewardScorerTests
         if (!llama3Tokenizer) TinyLlamaModel.Write(path, new TinyLlamaSpec { AddSpacePrefix = false });
         using var model = LlamaModel.Load(path);
         var options = new ScoringBenchOptions { Answers = 3, AnswerTokens = 64, StepEvery = 8 };
-        var problem = ScoringBenchmark.SyntheticProblem(model, options);
+        var problem = ScoringBenchmark.SyntheticProblems(model, options).Single();
         var scorerOptions = ScoringBenchmark.BenchScorerOptions(model, options, 1);
         var encoder = ((LlamaRewardProtocol)scorerOptions.Protocol).CreateEncoder(model, scorerOptions);
 
@@ -180,31 +180,36 @@ public class LlamaRewardScorerTests
             Assert.Equal(tags, encoded.ReadPositions.Length);
             Assert.All(encoded.ReadPositions, p => Assert.Equal(scorerOptions.StepTag, model.Detokenize([encoded.Tokens[p]], special: true).Trim()));
         }
-        Assert.InRange(ScoringBenchmark.AnswerOwnTokens(model, problem, options), options.AnswerTokens, options.AnswerTokens + 64);
+        Assert.InRange(ScoringBenchmark.AnswerOwnTokens(model, [problem], options), options.AnswerTokens, options.AnswerTokens + 64);
     }
 
     [Fact]
-    public void Split_kv_streams_give_the_scores_of_the_unified_cache_over_several_problems()
+    public void Split_and_auto_kv_give_the_scores_of_the_unified_cache_over_several_problems()
     {
         // kv_unified=false copies the prefix into each answer's stream (seq_cp across streams) instead of sharing its cells.
         using var model = LlamaModel.Load(ScoringTestModels.Llama3Prm);
         var answers = ScoringTestModels.Answers.Where(a => a.Trim().Length > 0).ToList();
         string[] prompts = [Prompt, "What is 12 divided by 4? Give the answer as a number."];
-        List<SampleScore> All(bool unified)
+        (List<SampleScore> Scores, string Used) All(KvLayout kv)
         {
-            using var scorer = new LlamaRewardScorer(model, Small(RewardProtocols.RlhflowPrm) with { KvUnified = unified });
-            return prompts.SelectMany((p, i) => ScoreAll(scorer, Problem($"p{i}", p, answers))).ToList();
+            using var scorer = new LlamaRewardScorer(model, Small(RewardProtocols.RlhflowPrm) with { Kv = kv });
+            return (prompts.SelectMany((p, i) => ScoreAll(scorer, Problem($"p{i}", p, answers))).ToList(), scorer.KvLayoutUsed);
         }
 
-        var unified = All(true);
-        var split = All(false);
-        Assert.Equal(unified.Count, split.Count);
+        var (unified, unifiedUsed) = All(KvLayout.Unified);
+        Assert.Equal("unified", unifiedUsed);
         Assert.True(unified.Sum(s => s.StepScores.Count) > 10);
-        for (var i = 0; i < unified.Count; i++)
+        foreach (var kv in new[] { KvLayout.Split, KvLayout.Auto })
         {
-            Assert.Equal((unified[i].ProblemId, unified[i].Index), (split[i].ProblemId, split[i].Index));
-            Assert.Equal(unified[i].StepScores.Count, split[i].StepScores.Count);
-            for (var k = 0; k < unified[i].StepScores.Count; k++) Assert.InRange(split[i].StepScores[k], unified[i].StepScores[k] - 1e-3, unified[i].StepScores[k] + 1e-3);
+            var (other, used) = All(kv);
+            Assert.Equal("split", used); // auto: 3 streams of 2048 / 3 cells, rounded down to 512, hold every sequence here
+            Assert.Equal(unified.Count, other.Count);
+            for (var i = 0; i < unified.Count; i++)
+            {
+                Assert.Equal((unified[i].ProblemId, unified[i].Index), (other[i].ProblemId, other[i].Index));
+                Assert.Equal(unified[i].StepScores.Count, other[i].StepScores.Count);
+                for (var k = 0; k < unified[i].StepScores.Count; k++) Assert.InRange(other[i].StepScores[k], unified[i].StepScores[k] - 1e-3, unified[i].StepScores[k] + 1e-3);
+            }
         }
     }
 
