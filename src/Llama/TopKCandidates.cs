@@ -33,7 +33,7 @@ internal static class TopKCandidates
             : Scan(logits, k, float.NegativeInfinity, candidates, scratch) ?? false;
     }
 
-    internal const int SampleSize = 1024;
+    internal const int SampleSize = 256;
 
     /// <summary>One pass keeping every logit at or above <paramref name="bar"/> (raised as the buffer fills); null when fewer than k cleared it.</summary>
     private static bool? Scan(ReadOnlySpan<float> logits, int k, float bar, Span<LlamaTokenData> candidates, TopKScratch scratch)
@@ -149,7 +149,7 @@ internal sealed class TopKScratch
 
     public void EnsureCapacity(int k)
     {
-        var capacity = Math.Max(2 * TopKCandidates.SampleSize, 8 * k);
+        var capacity = Math.Max(2048, 8 * k);
         if (Values.Length >= capacity) return;
         Values = new float[capacity];
         Ids = new int[capacity];

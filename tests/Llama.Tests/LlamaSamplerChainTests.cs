@@ -53,6 +53,13 @@ public class LlamaSamplerChainTests
         Assert.Equal(expected, candidates.Take(40).Select(c => c.Id));
         Assert.All(candidates.Take(40), c => Assert.Equal(row[c.Id], c.Logit));
 
+        // The strided sample sees only the high values, so its bar lets fewer than k through: the pass is redone from -inf, filling
+        // and compacting the buffer on the way.
+        var stride = row.Length / TopKCandidates.SampleSize;
+        var skewed = row.Select((x, i) => i % stride == 0 ? 100 + i * 1e-3f : x).ToArray();
+        Assert.True(TopKCandidates.TrySelect(skewed, 40, candidates, scratch));
+        Assert.Equal(Enumerable.Range(0, row.Length).OrderByDescending(i => skewed[i]).Take(40).Order(), candidates.Take(40).Select(c => c.Id));
+
         var tieAtK = (float[])row.Clone();
         var sorted = Enumerable.Range(0, row.Length).OrderByDescending(i => row[i]).ToArray();
         tieAtK[sorted[40]] = row[sorted[39]];
