@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using BestOfN.Llama.Native;
 
 namespace BestOfN.Llama;
@@ -76,12 +77,19 @@ public sealed class LlamaContext : IDisposable
 
     public int MaxSequences => (int)NativeMethods.llama_n_seq_max(_handle);
 
+    /// <summary>Time spent inside llama_decode over this context's life, so callers can tell the model's time from their own.</summary>
+    public TimeSpan DecodeTime => Stopwatch.GetElapsedTime(0, _decodeTicks);
+
+    private long _decodeTicks;
+
     /// <summary>Runs the model on the batch. Negative codes from llama.cpp are fatal and throw.</summary>
     public unsafe DecodeStatus Decode(LlamaBatch batch)
     {
         if (batch.Count == 0) return DecodeStatus.Ok;
         int rc;
+        var started = Stopwatch.GetTimestamp();
         using (var pinned = batch.Pin()) rc = NativeMethods.llama_decode(_handle, pinned.Native);
+        _decodeTicks += Stopwatch.GetTimestamp() - started;
         return rc switch
         {
             0 => DecodeStatus.Ok,

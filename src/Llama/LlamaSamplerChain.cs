@@ -9,14 +9,25 @@ public sealed record SamplingParameters(float Temperature, int TopK, float TopP,
 public sealed class SamplerScratch(int vocabSize)
 {
     internal LlamaTokenData[] Candidates { get; } = new LlamaTokenData[vocabSize];
+
+    internal TopKScratch TopK { get; } = new();
 }
 
 /// <summary>A llama.cpp sampler chain with its own seeded RNG: one per sample, so samples never share random state.</summary>
 public sealed class LlamaSamplerChain : IDisposable
 {
     private readonly SafeLlamaSamplerHandle _chain;
+    private readonly int _topK;
 
-    private LlamaSamplerChain(SafeLlamaSamplerHandle chain) => _chain = chain;
+    /// <param name="topK">The k of the chain's first sampler when that is top-k, else 0.</param>
+    private LlamaSamplerChain(SafeLlamaSamplerHandle chain, int topK = 0)
+    {
+        _chain = chain;
+        _topK = topK;
+    }
+
+    /// <summary>Tests only: hand llama.cpp every vocabulary entry, never just the top k.</summary>
+    internal bool WholeRowOnly { get; set; }
 
     /// <param name="seed">llama.cpp reads 0xFFFFFFFF as "seed from the clock"; callers pass derived seeds, never that value.</param>
     public static LlamaSamplerChain Create(SamplingParameters parameters, uint seed)
@@ -37,7 +48,7 @@ public sealed class LlamaSamplerChain : IDisposable
         if (parameters.MinP > 0) NativeMethods.llama_sampler_chain_add(chain, NativeMethods.llama_sampler_init_min_p(parameters.MinP, 1));
         NativeMethods.llama_sampler_chain_add(chain, NativeMethods.llama_sampler_init_temp(parameters.Temperature));
         NativeMethods.llama_sampler_chain_add(chain, NativeMethods.llama_sampler_init_dist(seed));
-        return new LlamaSamplerChain(chain);
+        return new LlamaSamplerChain(chain, Math.Max(0, parameters.TopK));
     }
 
     /// <summary>Draws the next token from a row of logits and advances the chain's state.</summary>
@@ -54,11 +65,16 @@ public sealed class LlamaSamplerChain : IDisposable
         var logits = new ReadOnlySpan<float>(logitsPointer, vocabSize);
         var candidates = scratch.Candidates;
         if (candidates.Length < logits.Length) throw new ArgumentException("Scratch is smaller than the vocabulary.", nameof(scratch));
-        for (var i = 0; i < logits.Length; i++) candidates[i] = new LlamaTokenData { Id = i, Logit = logits[i], P = 0 };
+        var size = _topK;
+        if (WholeRowOnly || !TopKCandidates.TrySelect(logits, _topK, candidates, scratch.TopK))
+        {
+            for (var i = 0; i < logits.Length; i++) candidates[i] = new LlamaTokenData { Id = i, Logit = logits[i], P = 0 };
+            size = logits.Length;
+        }
         int token;
         fixed (LlamaTokenData* data = candidates)
         {
-            var array = new LlamaTokenDataArray { Data = data, Size = (nuint)logits.Length, Selected = -1, Sorted = 0 };
+            var array = new LlamaTokenDataArray { Data = data, Size = (nuint)size, Selected = -1, Sorted = 0 };
             NativeMethods.llama_sampler_apply(_chain, &array);
             if (array.Selected < 0 || array.Selected >= (long)array.Size) throw new LlamaException("The sampler chain selected no token.");
             token = array.Data[array.Selected].Id;

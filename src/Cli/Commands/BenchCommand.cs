@@ -76,8 +76,8 @@ internal static class BenchCommand
         output.WriteLine($"prompt {options.PromptTokens} tokens shared, {options.GeneratedTokens} new tokens per sequence, {threads} threads, best of {options.Repeat}; ours samples every token (top-k {chain.TopK}, top-p {chain.TopP}, min-p {chain.MinP}, T {chain.Temperature}), the peer only decodes");
         output.WriteLine($"llama.cpp natives: {LlamaRuntime.Natives?.Describe()}");
         output.WriteLine();
-        output.WriteLine("|  kv     | parallel | prefilled | ours PP t/s | ours TG t/s | peer PP t/s | peer TG t/s | TG ratio | PP ratio |");
-        output.WriteLine("|---------|---------:|----------:|------------:|------------:|------------:|------------:|---------:|---------:|");
+        output.WriteLine("|  kv     | parallel | prefilled | ours PP t/s | ours TG t/s | peer PP t/s | peer TG t/s | TG ratio | PP ratio | not decode |");
+        output.WriteLine("|---------|---------:|----------:|------------:|------------:|------------:|------------:|---------:|---------:|-----------:|");
         var results = new List<object>();
         foreach (var kv in kvLayouts)
         {
@@ -97,7 +97,7 @@ internal static class BenchCommand
             }
         }
         output.WriteLine();
-        output.WriteLine("prefilled = prompt tokens decoded for the whole problem: the prompt is evaluated once, not once per sequence.");
+        output.WriteLine("prefilled = prompt tokens decoded for the whole problem: the prompt is evaluated once, not once per sequence; copying it into the other sequences is timed in neither figure, on both sides; not decode = share of our generation time outside llama_decode (drawing tokens, bookkeeping).");
         BenchFigures.WriteJson(pr, Json, "sampler", new { Model = modelPath, model.Description, options.PromptTokens, options.GeneratedTokens, Threads = threads, options.Repeat, Chain = chain, Peer = pr.GetValue(Peer)?.FullName }, results);
         return 0;
     }

@@ -49,7 +49,7 @@ internal static class BenchFigures
 
     public static string SamplerRow(bool kvUnified, SamplerBenchRow row, PeerBenchRow? peer) =>
         $"| {(kvUnified ? "unified" : "split"),-7} | {row.Parallel,8} | {row.PromptTokensPrefilled,9} | {F(row.PromptTokensPerSecond),11} | {F(row.GeneratedTokensPerSecond),11} | " +
-        $"{F(peer?.PromptTokensPerSecond),11} | {F(peer?.GeneratedTokensPerSecond),11} | {Ratio(row.GeneratedTokensPerSecond, peer?.GeneratedTokensPerSecond),8} | {Ratio(row.PromptTokensPerSecond, peer?.PromptTokensPerSecond),8} |";
+        $"{F(peer?.PromptTokensPerSecond),11} | {F(peer?.GeneratedTokensPerSecond),11} | {Ratio(row.GeneratedTokensPerSecond, peer?.GeneratedTokensPerSecond),8} | {Ratio(row.PromptTokensPerSecond, peer?.PromptTokensPerSecond),8} | {F(row.OutsideDecodeShare, "P1"),10} |";
 
     public static string ScoringRow(ScoringBenchRow row, PeerBenchRow? peer) =>
         $"| {row.Kv.Name(),-7} | {Used(row.KvUsed),-7} | {(row.AcrossProblems ? "across" : "per-problem"),-11} | {row.Batch,5} | {row.Answers,7} | {row.TokensScored,13} | {row.PrefixTokens,16} | {row.Reads,5} | {F(row.Seconds, "F2"),7} | {F(row.AnswersPerSecond),9} | {F(row.TokensPerSecond),12} | {F(peer?.PromptTokensPerSecond),13} | {Ratio(row.TokensPerSecond, peer?.PromptTokensPerSecond),5} |";

@@ -26,7 +26,7 @@ public sealed class ExperimentFileReader
 {
     private static readonly string[] TopKeys = ["name", "store", "out", "datasets", "generators", "reward_models", "report"];
     private static readonly string[] DatasetKeys = ["spec", "limit", "problems", "field"];
-    internal static readonly string[] SamplingKeys = ["n", "temperature", "top_k", "top_p", "min_p", "max_tokens", "parallel", "seed", "stop", "kv"];
+    internal static readonly string[] SamplingKeys = ["n", "temperature", "top_k", "top_p", "min_p", "max_tokens", "parallel", "seed", "stop", "kv", "batching"];
     internal static readonly string[] PromptKeys = ["prompt", "system", "chat_template", "fewshot_file", "fewshot_k", "messages_file"];
     private static readonly string[] DomainKeys = ["trained_on", "generator_family"];
     internal static readonly string[] NativeKeys = ["threads", "gpu_layers"];
@@ -194,6 +194,12 @@ public sealed class ExperimentFileReader
             Seed = (ulong?)Long(keys, "seed") ?? defaults.Seed,
             StopStrings = Strings(keys, "stop") ?? [],
             KvUnified = OneOf(keys, "kv", ["split", "unified"]) == "unified",
+            Batching = OneOf(keys, "batching", ["waves", "continuous"]) switch
+            {
+                "continuous" => Batching.Continuous,
+                "waves" => Batching.Waves,
+                _ => defaults.Batching,
+            },
             Threads = Int(keys, "threads") ?? defaults.Threads,
         };
         var format = PromptDefaults.Format;

@@ -22,9 +22,14 @@ public sealed record SamplerBenchOptions
 }
 
 /// <param name="PromptTokensPrefilled">Prompt tokens decoded for this problem: equal to the prompt length when the prompt is evaluated once, not once per sample.</param>
+/// <param name="PromptShareSeconds">Sharing the prefilled prompt with the other sequences (split KV: copying it into their streams), in neither
+/// figure, as llama-batched-bench -pps times it in neither (it applies the copies with an untimed decode).</param>
 public sealed record SamplerBenchRow(int Parallel, bool KvUnified, int PromptTokens, int GeneratedTokensPerSample,
-    double PrefillSeconds, double GenerationSeconds, long TokensGenerated, long PromptTokensPrefilled)
+    double PrefillSeconds, double GenerationSeconds, long TokensGenerated, long PromptTokensPrefilled, double DecodeSeconds, double PromptShareSeconds)
 {
+    /// <summary>The share of generation time spent outside llama_decode: drawing tokens, reading logits, bookkeeping. The peer has none.</summary>
+    public double OutsideDecodeShare => 1 - DecodeSeconds / GenerationSeconds;
+
     public double PromptTokensPerSecond => PromptTokens / PrefillSeconds;
     public double GeneratedTokensPerSecond => TokensGenerated / GenerationSeconds;
 }
@@ -93,11 +98,15 @@ public static class SamplerBenchmark
             var prefilledBefore = s.PromptTokensPrefilled;
             var wave = s.Sample(prompt, Enumerable.Range(0, parallel).ToList()).Single();
             var row = new SamplerBenchRow(parallel, kvUnified, prompt.Tokens.Length, options.GeneratedTokens,
-                s.LastPrefillTime.TotalSeconds, wave.Elapsed.TotalSeconds, wave.GeneratedTokens, s.PromptTokensPrefilled - prefilledBefore);
+                s.LastPrefillTime.TotalSeconds, wave.Elapsed.TotalSeconds, wave.GeneratedTokens, s.PromptTokensPrefilled - prefilledBefore,
+                s.LastWaveDecodeTime.TotalSeconds, s.LastPromptShareTime.TotalSeconds);
             best = best is null ? row : best with
             {
                 PrefillSeconds = Math.Min(best.PrefillSeconds, row.PrefillSeconds),
+                PromptShareSeconds = Math.Min(best.PromptShareSeconds, row.PromptShareSeconds),
+                // The fastest generation with its own decode time, so the share outside decode belongs to one run.
                 GenerationSeconds = Math.Min(best.GenerationSeconds, row.GenerationSeconds),
+                DecodeSeconds = row.GenerationSeconds < best.GenerationSeconds ? row.DecodeSeconds : best.DecodeSeconds,
             };
         }
         return best!;

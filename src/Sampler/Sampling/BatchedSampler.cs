@@ -39,7 +39,7 @@ public sealed class BatchedSampler : IDisposable
         _options = options;
         _parallel = Math.Min(options.Parallel, options.N);
         _promptLogits = new float[model.VocabSize];
-        _drawer = new StreamDrawer(model, options.Threads);
+        _drawer = new StreamDrawer(model);
         _forcedLength = forcedLength;
     }
 
@@ -55,6 +55,12 @@ public sealed class BatchedSampler : IDisposable
     /// <summary>How long the last problem's prompt prefill took.</summary>
     public TimeSpan LastPrefillTime { get; private set; }
 
+    /// <summary>How long sharing the last problem's prompt with its other sequences took (with split KV, copying its cells into their streams).</summary>
+    public TimeSpan LastPromptShareTime { get; private set; }
+
+    /// <summary>Of the last wave's time, how much llama_decode took; the rest is sampling and bookkeeping.</summary>
+    public TimeSpan LastWaveDecodeTime { get; private set; }
+
     /// <summary>
     /// Draws the given sample indices of one problem, <see cref="SamplerOptions.Parallel"/> at a time, and yields each
     /// wave when it is complete. <paramref name="onStep"/> hears the tokens decoded by each step, for progress.
@@ -69,15 +75,17 @@ public sealed class BatchedSampler : IDisposable
         var prefillClock = Stopwatch.StartNew();
         Prefill(context, prompt.Tokens);
         LastPrefillTime = prefillClock.Elapsed;
+        var shareClock = Stopwatch.StartNew();
+        SharePrompt(context, prompt.Tokens, Math.Min(_parallel, sampleIndices.Count));
+        LastPromptShareTime = shareClock.Elapsed;
         var promptTokensForFirstWave = prompt.Tokens.Length;
-        var sequencesWithPrompt = 1;
 
         for (var start = 0; start < sampleIndices.Count; start += _parallel)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var waveClock = Stopwatch.StartNew();
+            var decodeBefore = context.DecodeTime;
             var count = Math.Min(_parallel, sampleIndices.Count - start);
-            for (; sequencesWithPrompt < count; sequencesWithPrompt++) context.CopySequence(0, sequencesWithPrompt);
 
             var streams = new SampleStream[count];
             for (var s = 0; s < count; s++)
@@ -104,6 +112,7 @@ public sealed class BatchedSampler : IDisposable
             // Drop the generated cells; the prompt's cells stay for the next wave.
             for (var s = 0; s < count; s++) context.RemoveTokens(s, prompt.Tokens.Length, -1);
 
+            LastWaveDecodeTime = context.DecodeTime - decodeBefore;
             var samples = streams.Select(s => s.ToSample()).ToList();
             TokensGenerated += samples.Sum(x => x.TokenCount);
             yield return new Wave(prompt.ProblemId, samples, promptTokensForFirstWave, waveClock.Elapsed);
@@ -158,6 +167,23 @@ public sealed class BatchedSampler : IDisposable
         BatchDecoder.Prefill(context, _batch, tokens, sequence: 0, logitsForLast: true);
         context.CopyLogits(_batch.Count - 1, _promptLogits);
         PromptTokensPrefilled += tokens.Length;
+    }
+
+    /// <summary>
+    /// Gives sequences 1…count-1 the prompt of sequence 0. With split KV that is a copy of sequence 0's whole stream into each, which
+    /// llama.cpp applies (and re-reserves its graph for) at the next decode; as llama-batched-bench does, one token decoded on
+    /// sequence 0 without logits applies it now and is removed again (its cell is the next one written, so no sample's bits change),
+    /// and the first generation step decodes only tokens.
+    /// </summary>
+    private void SharePrompt(LlamaContext context, LlamaToken[] tokens, int count)
+    {
+        for (var s = 1; s < count; s++) context.CopySequence(0, s);
+        if (_options.KvUnified || count < 2) return;
+        _batch.Clear();
+        _batch.Add(tokens[^1], tokens.Length, 0, logits: false);
+        var status = context.Decode(_batch);
+        if (status != DecodeStatus.Ok) throw new LlamaException($"Sharing a prompt of {tokens.Length} tokens failed ({status}) in a KV cache of {context.ContextSize} cells.");
+        context.RemoveTokens(0, tokens.Length, -1);
     }
 
     /// <summary>Decodes the pending token of each live stream in one batch, then samples each stream's next token.</summary>

@@ -22,7 +22,7 @@ public sealed record ProblemWork(PreparedPrompt Prompt, IReadOnlyList<int> Indic
 public sealed class ContinuousSampler(LlamaModel model, SamplerOptions options, ForcedLength? forcedLength = null) : IDisposable
 {
     private const int MaxPromptChunk = 2048;
-    private readonly StreamDrawer _drawer = new(model, options.Threads);
+    private readonly StreamDrawer _drawer = new(model);
     private LlamaContext? _context;
 
     /// <summary>Prompt tokens decoded so far: one prefill per problem.</summary>

@@ -25,6 +25,13 @@ public class BenchJsonTests
         Assert.True(Directory.Exists(sampler.GetProperty("natives").GetProperty("directory").GetString()));
         Assert.Equal([1, 2], sampler.GetProperty("results").EnumerateArray().Select(r => r.GetProperty("ours").GetProperty("parallel").GetInt32()));
         Assert.All(sampler.GetProperty("results").EnumerateArray(), r => Assert.True(r.GetProperty("ours").GetProperty("generated_tokens_per_second").GetDouble() > 0));
+        // The step time is split into llama_decode and the rest (drawing tokens, bookkeeping); the prompt's copy to the second sequence is in neither.
+        Assert.All(sampler.GetProperty("results").EnumerateArray().Select(r => r.GetProperty("ours")), o =>
+        {
+            Assert.InRange(o.GetProperty("decode_seconds").GetDouble(), double.Epsilon, o.GetProperty("generation_seconds").GetDouble());
+            Assert.InRange(o.GetProperty("outside_decode_share").GetDouble(), 0, 1);
+        });
+        Assert.True(sampler.GetProperty("results")[1].GetProperty("ours").GetProperty("prompt_share_seconds").GetDouble() > 0);
         Assert.Equal(8, sampler.GetProperty("settings").GetProperty("prompt_tokens").GetInt32());
 
         var scoring = Written(["bench", "scoring", "--model", CliRunner.TinyModel, "--answers", "2", "--answer-tokens", "16", "--prompt-tokens", "8", "--batch", "1,2", "--threads", "2"], "scoring");

@@ -1,5 +1,6 @@
 using BestOfN.Pipeline.Experiments;
 using BestOfN.Sampler.Prompting;
+using BestOfN.Sampler.Sampling;
 
 namespace BestOfN.Pipeline.Tests.Experiments;
 
@@ -93,6 +94,45 @@ public class ExperimentFileReaderTests
         Assert.Equal(RunIdentity.SamplingConfigJson("sha", "gsm8k", yaml.Generators[0].Prompt, yaml.Generators[0].Sampler),
             RunIdentity.SamplingConfigJson("sha", "gsm8k", generator.Prompt, generator.Sampler));
         Assert.Equal(yaml.Datasets, json.Datasets, (a, b) => a.Name == b.Name && a.Spec.Path == b.Spec.Path && a.Limit == b.Limit);
+    }
+
+    [Fact]
+    public void Batching_and_kv_are_read_as_sample_reads_them_and_a_bad_value_is_listed_with_its_line()
+    {
+        var folder = Folder();
+        var file = Path.Combine(folder, "exp.yaml");
+        File.WriteAllText(file, """
+            name: modes
+            datasets:
+              gsm8k: { spec: "gsm8k:test.jsonl" }
+            generators:
+              fast: { model: m.gguf, batching: continuous, kv: unified }
+              exact: { model: m.gguf, batching: Waves, kv: split }
+              plain: { model: m.gguf }
+            """);
+
+        var generators = ExperimentFileReader.Read(file).Generators.ToDictionary(g => g.Name, g => (g.Sampler.Batching, g.Sampler.KvUnified));
+
+        Assert.Equal((Batching.Continuous, true), generators["fast"]);
+        Assert.Equal((Batching.Waves, false), generators["exact"]);
+        Assert.Equal((SamplerDefaults.Batching, SamplerDefaults.KvUnified), generators["plain"]);
+
+        File.WriteAllText(file, """
+            name: modes
+            datasets:
+              gsm8k: { spec: "gsm8k:test.jsonl" }
+            generators:
+              a:
+                model: m.gguf
+                batching: streaming
+                kv: shared
+            """);
+        var e = Assert.Throws<ExperimentFileException>(() => ExperimentFileReader.Read(file));
+        Assert.Equal(
+        [
+            $"{file}:8: kv: 'shared' is not one of split, unified",
+            $"{file}:7: batching: 'streaming' is not one of waves, continuous",
+        ], e.Errors);
     }
 
     [Fact]
