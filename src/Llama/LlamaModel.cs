@@ -51,6 +51,17 @@ public sealed class LlamaModel : IDisposable
 
     public int EmbeddingSize => NativeMethods.llama_model_n_embd(Handle);
 
+    /// <summary>Bytes one KV cell takes with llama.cpp's default F16 cache: K and V of every layer, each n_embd / n_head × n_head_kv wide.</summary>
+    public long KvBytesPerCell
+    {
+        get
+        {
+            var heads = Math.Max(1, NativeMethods.llama_model_n_head(Handle));
+            var kvWidth = (long)EmbeddingSize / heads * Math.Max(1, NativeMethods.llama_model_n_head_kv(Handle));
+            return NativeMethods.llama_model_n_layer(Handle) * 2L * kvWidth * sizeof(short);
+        }
+    }
+
     public ulong ParameterCount => NativeMethods.llama_model_n_params(Handle);
 
     public LlamaToken Bos => new(NativeMethods.llama_vocab_bos(_vocab));

@@ -21,6 +21,15 @@ internal static partial class NativeMethods
     internal static partial int llama_model_n_embd(SafeLlamaModelHandle model);
 
     [LibraryImport(LlamaLibrary)]
+    internal static partial int llama_model_n_layer(SafeLlamaModelHandle model);
+
+    [LibraryImport(LlamaLibrary)]
+    internal static partial int llama_model_n_head(SafeLlamaModelHandle model);
+
+    [LibraryImport(LlamaLibrary)]
+    internal static partial int llama_model_n_head_kv(SafeLlamaModelHandle model);
+
+    [LibraryImport(LlamaLibrary)]
     internal static partial ulong llama_model_n_params(SafeLlamaModelHandle model);
 
     [LibraryImport(LlamaLibrary)]

@@ -83,13 +83,13 @@ public sealed class LlamaRewardScorer : IRewardScorer
     public int MixedBatches { get; private set; }
 
     /// <summary>
-    /// The most cells a split stream may have: under <see cref="KvLayout.Auto"/>, the --ctx-size cells shared by --batch streams rounded
-    /// down to llama.cpp's padding (0 when a stream would have fewer than 256 cells, and auto never splits); under
+    /// The most cells a split stream may have: under <see cref="KvLayout.Auto"/>, the --ctx-size cells (or as many as
+    /// <see cref="ScorerOptions.SplitKvBytes"/> holds, if more) shared by --batch streams rounded down to llama.cpp's padding (0 when a stream would have fewer than 256 cells, and auto never splits); under
     /// <see cref="KvLayout.Split"/>, --ctx-size / --batch rounded up, as llama.cpp sizes the streams of such a context.
     /// </summary>
     public int SplitStreamLimit => _options.Kv == KvLayout.Split
         ? Padded(Padded(_options.ContextSize) / _options.Batch)
-        : _options.ContextSize / _options.Batch / CellPadding * CellPadding;
+        : (int)Math.Min(int.MaxValue, Math.Max(_options.ContextSize, _options.SplitKvBytes / Math.Max(1, _model.KvBytesPerCell)) / _options.Batch / CellPadding * CellPadding);
 
     /// <summary>Cells of each stream of the split cache now (0 before the first split batch): the longest sequence so far, padded.</summary>
     public int SplitStreamCells => _split?.Context.ContextSizePerSequence ?? 0;

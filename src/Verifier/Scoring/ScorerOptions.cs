@@ -15,6 +15,7 @@ public static class ScorerDefaults
     public const int MicroBatchTokens = 512;
     public const int ContextSize = 16384;
     public const KvLayout Kv = KvLayout.Auto;
+    public const long SplitKvBytes = 1L << 30;
 
     /// <summary>The longest sequence an ONNX model takes when <see cref="ScorerOptions.MaxSequenceTokens"/> is not set (an ONNX file
     /// does not say its trained context).</summary>
@@ -106,8 +107,15 @@ public sealed record ScorerOptions
     public bool? FlashAttention { get; init; }
 
     /// <summary>The llama.cpp KV layout: <see cref="KvLayout.Auto"/> takes split streams for a batch whose split cache fits the
-    /// <see cref="ContextSize"/> cells, unified otherwise. <c>bench scoring --kv</c> measures each. The default value is <see cref="KvLayout.Auto"/>.</summary>
+    /// <see cref="ContextSize"/> cells or <see cref="SplitKvBytes"/>, unified otherwise. <c>bench scoring --kv</c> measures each. The default value is <see cref="KvLayout.Auto"/>.</summary>
     public KvLayout Kv { get; init; } = ScorerDefaults.Kv;
+
+    /// <summary>
+    /// Under <see cref="KvLayout.Auto"/>, KV memory that split streams may always take, even past <see cref="ContextSize"/> cells: for a
+    /// small verifier the cell budget is no memory constraint (a 35M-parameter model's 32k cells are 512 MiB), while an 8B verifier's
+    /// 16k cells are already 2 GiB, so the cells decide there. 0 leaves the decision to the cells. The default value is 1 GiB.
+    /// </summary>
+    public long SplitKvBytes { get; init; } = ScorerDefaults.SplitKvBytes;
 
     /// <summary>A built-in llama.cpp template name or template text instead of the model's own. The default value is null (the model's).</summary>
     public string? ChatTemplate { get; init; }
@@ -159,6 +167,7 @@ public sealed record ScorerOptions
         if (MaxSequenceTokens < 2) errors.Add($"--max-tokens must be >= 2, got {MaxSequenceTokens}.");
         if (ContextSize < MaxSequenceTokens) errors.Add($"--ctx-size ({ContextSize}) must hold at least one whole sequence (--max-tokens {MaxSequenceTokens}).");
         if (ContextSize < 2) errors.Add($"--ctx-size must be >= 2, got {ContextSize}.");
+        if (SplitKvBytes < 0) errors.Add($"The split KV byte floor must be >= 0, got {SplitKvBytes}.");
         foreach (var (name, id) in new[] { ("--good-token-id", GoodTokenId), ("--bad-token-id", BadTokenId), ("--step-tag-id", StepTagId) })
             if (id < 0) errors.Add($"{name} must be >= 0, got {id}.");
         if (GoodTokenId is { } g && g == BadTokenId) errors.Add($"--good-token-id and --bad-token-id must differ, both are {g}.");

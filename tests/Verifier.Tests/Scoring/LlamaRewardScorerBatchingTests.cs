@@ -28,6 +28,7 @@ public class LlamaRewardScorerBatchingTests
         Threads = 2,
         FlashAttention = false,
         Kv = kv,
+        SplitKvBytes = 0, // the cells alone decide; the byte floor has its own test
     };
 
     /// <summary>Problem p has <c>counts[p]</c> answers, taken round the answer list from a different start per problem.</summary>
@@ -122,6 +123,32 @@ public class LlamaRewardScorerBatchingTests
         Assert.True(tight.SplitStreamLimit < longest);
         AssertSameScores(reference, ByAnswer(tight.ScoreAll(problems)), 1e-3);
         Assert.Equal((0, 2, "unified"), (tight.SplitBatches, tight.UnifiedBatches, tight.KvLayoutUsed));
+    }
+
+    [Fact]
+    public void Auto_also_splits_when_the_split_streams_fit_the_byte_floor_though_not_the_cells()
+    {
+        using var model = LlamaModel.Load(ScoringTestModels.Llama3Prm);
+        var problems = Problems(3, 3);
+        var encoder = ((LlamaRewardProtocol)RewardProtocols.RlhflowPrm).CreateEncoder(model, Options(KvLayout.Auto, 3));
+        var longest = problems.SelectMany(p => p.Answers.Select(a => encoder.Encode(p.Prompt, a.Text).Tokens.Length)).Max();
+        var padded = (longest + LlamaRewardScorer.CellPadding - 1) / LlamaRewardScorer.CellPadding * LlamaRewardScorer.CellPadding;
+        var splitBytes = 3L * padded * model.KvBytesPerCell;
+        Assert.True(model.KvBytesPerCell > 0);
+
+        var tooFewCells = Options(KvLayout.Auto, 3) with { ContextSize = 3 * padded - 1 };
+        using var fits = new LlamaRewardScorer(model, tooFewCells with { SplitKvBytes = splitBytes });
+        _ = fits.ScoreAll(problems).SelectMany(b => b).Count();
+        Assert.Equal((2, 0), (fits.SplitBatches, fits.UnifiedBatches));
+
+        using var oneByteShort = new LlamaRewardScorer(model, tooFewCells with { SplitKvBytes = splitBytes - 1 });
+        _ = oneByteShort.ScoreAll(problems).SelectMany(b => b).Count();
+        Assert.Equal((0, 2), (oneByteShort.SplitBatches, oneByteShort.UnifiedBatches));
+
+        // The default floor (1 GiB) holds this tiny model's streams whatever the cells say.
+        using var byDefault = new LlamaRewardScorer(model, tooFewCells with { SplitKvBytes = ScorerDefaults.SplitKvBytes });
+        _ = byDefault.ScoreAll(problems).SelectMany(b => b).Count();
+        Assert.Equal("split", byDefault.KvLayoutUsed);
     }
 
     [Fact]

@@ -14,7 +14,8 @@ public class ScorerOptionsTests
         Assert.Equal(2048, o.BatchTokens);
         Assert.Equal(512, o.MicroBatchTokens);
         Assert.Equal(16384, o.ContextSize);
-        Assert.Equal(KvLayout.Auto, o.Kv); // split streams when they fit the 16384 cells, else one unified cache
+        Assert.Equal(KvLayout.Auto, o.Kv); // split streams when they fit the 16384 cells or 1 GiB, else one unified cache
+        Assert.Equal(1L << 30, o.SplitKvBytes);
         Assert.Null(o.MaxSequenceTokens); // the model's trained context: the reference never truncates
         Assert.Equal(EmptySteps.Keep, o.EmptySteps); // the reference scores empty steps as turns
         Assert.Equal((null, null, null), (o.GoodTokenId, o.BadTokenId, o.StepTagId));
