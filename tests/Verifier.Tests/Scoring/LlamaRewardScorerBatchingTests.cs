@@ -101,14 +101,20 @@ public class LlamaRewardScorerBatchingTests
         AssertSameScores(alone, ByAnswer(batches), 1e-4);
     }
 
+    /// <summary>The problems' longest encoded sequence, and that rounded up to llama.cpp's cell padding.</summary>
+    private static (int Longest, int Padded) Longest(LlamaModel model, IReadOnlyList<ScoringProblem> problems)
+    {
+        var encoder = ((LlamaRewardProtocol)RewardProtocols.RlhflowPrm).CreateEncoder(model, Options(KvLayout.Auto, 3));
+        var longest = problems.SelectMany(p => p.Answers.Select(a => encoder.Encode(p.Prompt, a.Text).Tokens.Length)).Max();
+        return (longest, (longest + LlamaRewardScorer.CellPadding - 1) / LlamaRewardScorer.CellPadding * LlamaRewardScorer.CellPadding);
+    }
+
     [Fact]
     public void Auto_splits_when_batch_times_the_longest_padded_sequence_fits_the_cells_and_unifies_when_it_does_not()
     {
         using var model = LlamaModel.Load(ScoringTestModels.Llama3Prm);
         var problems = Problems(3, 3);
-        var encoder = ((LlamaRewardProtocol)RewardProtocols.RlhflowPrm).CreateEncoder(model, Options(KvLayout.Auto, 3));
-        var longest = problems.SelectMany(p => p.Answers.Select(a => encoder.Encode(p.Prompt, a.Text).Tokens.Length)).Max();
-        var padded = (longest + LlamaRewardScorer.CellPadding - 1) / LlamaRewardScorer.CellPadding * LlamaRewardScorer.CellPadding;
+        var (longest, padded) = Longest(model, problems);
 
         Dictionary<(string, int), SampleScore> reference;
         using (var unified = new LlamaRewardScorer(model, Options(KvLayout.Unified, 3))) reference = ByAnswer(unified.ScoreAll(problems));
@@ -130,9 +136,7 @@ public class LlamaRewardScorerBatchingTests
     {
         using var model = LlamaModel.Load(ScoringTestModels.Llama3Prm);
         var problems = Problems(3, 3);
-        var encoder = ((LlamaRewardProtocol)RewardProtocols.RlhflowPrm).CreateEncoder(model, Options(KvLayout.Auto, 3));
-        var longest = problems.SelectMany(p => p.Answers.Select(a => encoder.Encode(p.Prompt, a.Text).Tokens.Length)).Max();
-        var padded = (longest + LlamaRewardScorer.CellPadding - 1) / LlamaRewardScorer.CellPadding * LlamaRewardScorer.CellPadding;
+        var (_, padded) = Longest(model, problems);
         var splitBytes = 3L * padded * model.KvBytesPerCell;
         Assert.True(model.KvBytesPerCell > 0);
 
