@@ -51,7 +51,7 @@ public class ExperimentCommandTests
         var folder = Path.GetDirectoryName(file)!;
         Assert.Equal(
         [
-            $"error: {file}:7: temprature: unknown key in generator 'tiny'; its keys are model, expo, import, n, temperature, top_k, top_p, min_p, max_tokens, parallel, seed, stop, kv, prompt, system, chat_template, fewshot_file, fewshot_k, messages_file, threads, gpu_layers, trained_on, generator_family",
+            $"error: {file}:7: temprature: unknown key in generator 'tiny'; its keys are model, expo, import, n, temperature, top_k, top_p, min_p, max_tokens, parallel, seed, stop, kv, batching, prompt, system, chat_template, fewshot_file, fewshot_k, messages_file, threads, gpu_layers, trained_on, generator_family",
             $"error: {file}:7: model: no file at {Path.Combine(folder, "missing.gguf")}",
             $"error: {file}:7: tiny: --n must be between 1 and 1048576, got 0",
         ], r.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r')));
