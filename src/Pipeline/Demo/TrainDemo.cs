@@ -234,11 +234,13 @@ public static class TrainDemo
         var deep = LlamaParameters.Initialize(shape, seed + 7);
         foreach (var t in trunk.Tensors) trunk.Data.AsSpan(t.Offset, t.Length).CopyTo(deep.Data.AsSpan(deep.ByName[t.Name].Offset, t.Length));
         for (var l = trunk.Shape.Layers; l < shape.Layers; l++)
+        {
             foreach (var name in new[] { $"blk.{l}.attn_output.weight", $"blk.{l}.ffn_down.weight" })
             {
                 var w = deep.Slice(name);
                 for (var i = 0; i < w.Length; i++) w[i] *= 0.1f;
             }
+        }
         return deep;
     }
 
