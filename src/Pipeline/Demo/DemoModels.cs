@@ -29,7 +29,13 @@ public static class DemoModels
     /// template and reads '+'/'-' right after each assistant header; ChatML rather than Llama 3 spares every sequence the ~65 tokens of
     /// Llama 3.1's system turn, which would double the verifiers' training time on two cores.
     /// </summary>
-    public static readonly TinyLlamaSpec RewardSpec = GeneratorSpec;
+    public static readonly TinyLlamaSpec RewardSpec = GeneratorSpec with { Layers = GeneratorSpec.Layers + ExtraVerifierLayers };
+
+    /// <summary>Layers the verifiers have above the generator's: the step's correct result is computed in the lower ones, and only layers
+    /// above can compare it with the digits the step states (without them the verdict stays at chance; README, the embedded demo).</summary>
+    public const int ExtraVerifierLayers = 2;
+
+    public static LlamaShape RewardShape => Shape with { Layers = RewardSpec.Layers };
 
     public static LlamaShape Shape => new(TinyLlamaModel.Vocabulary(GeneratorSpec).Count, GeneratorSpec.EmbeddingSize, GeneratorSpec.Layers,
         GeneratorSpec.Heads, GeneratorSpec.FeedForwardSize);

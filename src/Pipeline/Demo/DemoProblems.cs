@@ -75,6 +75,64 @@ public static class DemoProblems
     }
 
     /// <summary>
+    /// A wrong solution to <paramref name="problem"/> in the generator's own format, made the way the generator errs: measured on its
+    /// 800 test samples, 94% of its wrong steps are arithmetic slips (the result off by +1 in 58% of them, −1 in 24%, ±2 in 10%, more
+    /// rarely ±3…8) and 6% a wrong operand copied from the question. From the first slip on, the steps go on from the wrong total, with
+    /// a further slip now and then, and the answer line states the last total. The final answer can come out right by accident; label
+    /// it by <see cref="FinalAnswer"/>, not by construction.
+    /// </summary>
+    public static string Flawed(DemoProblem problem, Random rng)
+    {
+        var operations = problem.Steps.Select(Parse).ToList();
+        var first = rng.Next(operations.Count);
+        var total = operations[0].Left;
+        var steps = new List<string>(operations.Count);
+        for (var k = 0; k < operations.Count; k++)
+        {
+            var (_, op, operand) = operations[k];
+            var slip = k == first || (k > first && rng.NextDouble() < 0.15);
+            if (slip && rng.NextDouble() < 0.06) operand = operand == 9 ? 8 : operand + (rng.Next(2) == 0 && operand > 2 ? -1 : 1);
+            var result = op == '+' ? total + operand : total - operand;
+            if (slip && operand == operations[k].Operand) result = Math.Max(0, result + Slip(rng, result));
+            steps.Add($"{total} {op} {operand} = {result}");
+            total = result;
+        }
+        return "\n" + string.Join("\n\n", [.. steps, DemoProblem.AnswerLine(total)]);
+    }
+
+    /// <summary>What "a op b" of a step "a op b = c" really is, or null when the step is not of that form.</summary>
+    public static int? CorrectResult(string step)
+    {
+        var parts = step.Trim().Split(' ');
+        if (parts.Length < 4 || parts[3] != "=" || parts[1] is not ("+" or "-")) return null;
+        if (!int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var a) || !int.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var b)) return null;
+        return parts[1] == "+" ? a + b : a - b;
+    }
+
+    /// <summary>The number on the last line of a solution ("The answer is N."), or null.</summary>
+    public static int? FinalAnswer(string text)
+    {
+        const string lead = "The answer is ";
+        var last = text.TrimEnd().Split('\n')[^1];
+        if (!last.StartsWith(lead, StringComparison.Ordinal)) return null;
+        var digits = new string([.. last[lead.Length..].TakeWhile(char.IsDigit)]);
+        return int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null;
+    }
+
+    private static int Slip(Random rng, int result)
+    {
+        var u = rng.NextDouble();
+        var delta = u < 0.58 ? 1 : u < 0.82 ? -1 : u < 0.92 ? (rng.Next(2) == 0 ? 2 : -2) : rng.Next(3, 9) * (rng.Next(2) == 0 ? 1 : -1);
+        return result + delta < 0 ? -delta : delta;
+    }
+
+    private static (int Left, char Op, int Operand) Parse(string step)
+    {
+        var parts = step.Split(' ');
+        return (int.Parse(parts[0], CultureInfo.InvariantCulture), parts[1][0], int.Parse(parts[2], CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>
     /// Labels each step of an answer as PRM training wants it: step k is right when it is exactly the reference's step k and every
     /// step before it was right (so its arithmetic is exact and its operands are the problem's); the answer line is right when the
     /// steps were and it states the total. Steps are split as the RLHFlow protocol splits them.

@@ -31,15 +31,30 @@ public sealed record TrainDemoRequest
 
     public int VerifierSamplesPerProblem { get; init; } = 8;
 
+    /// <summary>
+    /// Problems whose reference solution and one <see cref="DemoProblems.Flawed"/> solution join the verifiers' training set beside
+    /// the generator's own samples. Within one problem the two differ only where a step slips, so the verdict cannot come from how
+    /// hard the problem looks; and fresh problems keep the verifiers from memorising the few thousand samples the generator gives.
+    /// </summary>
+    public int SyntheticVerifierProblems { get; init; } = 6000;
+
+    /// <summary>Start the ORM from the trained PRM rather than from the verifiers' base: the PRM has learned to check a step, which
+    /// is what the ORM's single verdict rests on. The default value is true.</summary>
+    public bool OrmFromPrm { get; init; } = true;
+
+    /// <summary>Next-token training of the verifiers' base on reference solutions rendered as the RLHFlow protocols render them: the
+    /// base knows the arithmetic only in the raw format (first result digit: 0.03 nats there, 10.3 nats inside the chat turns).</summary>
+    public TrainerOptions ChatBase { get; init; } = new() { Steps = 300, BatchSize = 32, LearningRate = 2e-3f, WarmupSteps = 20, ReportEvery = 50, CosineDecay = false };
+
     public TrainerOptions Generator { get; init; } = new() { Steps = 450, BatchSize = 32, LearningRate = 2e-3f, WarmupSteps = 50, ReportEvery = 50, CosineDecay = false };
 
     /// <summary>The verifiers' base: the generator trained on further (fresh optimizer state, its own batch order), so the ORM and PRM
     /// start from a model that knows the arithmetic better than the half-trained generator whose samples they judge.</summary>
     public TrainerOptions VerifierBase { get; init; } = new() { Steps = 550, BatchSize = 32, LearningRate = 2e-3f, WarmupSteps = 20, ReportEvery = 50, CosineDecay = false };
 
-    public TrainerOptions Orm { get; init; } = new() { Steps = 500, BatchSize = 32, LearningRate = 1e-3f, WarmupSteps = 20, ReportEvery = 25 };
+    public TrainerOptions Orm { get; init; } = new() { Steps = 600, BatchSize = 32, LearningRate = 1e-3f, WarmupSteps = 20, ReportEvery = 50 };
 
-    public TrainerOptions Prm { get; init; } = new() { Steps = 400, BatchSize = 32, LearningRate = 1e-3f, WarmupSteps = 20, ReportEvery = 25 };
+    public TrainerOptions Prm { get; init; } = new() { Steps = 1200, BatchSize = 32, LearningRate = 1e-3f, WarmupSteps = 20, ReportEvery = 50 };
 
     public int Threads { get; init; } = Environment.ProcessorCount;
 
@@ -155,16 +170,40 @@ public static class TrainDemo
         var accuracy = labelled.Count == 0 ? 0 : labelled.Count(l => l.Correct) / (double)labelled.Count;
         if (request.BalanceVerifierData) labelled = BalancedWithinProblems(labelled, request.Seed);
         Stage($"generator: {accuracy:P1} of {labelled.Count} samples right at temperature {DemoModels.Sampler.Temperature}");
+        var slips = new Random(request.Seed + 5);
+        foreach (var problem in DemoProblems.Generate(request.Seed * 1000 + 5, request.SyntheticVerifierProblems, held))
+        {
+            var flawed = DemoProblems.Flawed(problem, slips);
+            labelled.Add((problem, problem.Solution, true));
+            labelled.Add((problem, flawed, DemoProblems.FinalAnswer(flawed) == problem.Answer));
+        }
 
         // 3. ORM and PRM, from the generator, on the production encoders' sequences.
+        var vocabInit = Path.Combine(request.WorkFolder, "chat-vocab.gguf");
+        verifierBase.WriteGguf(vocabInit, DemoModels.GeneratorSpec);
+        var chatCheckpoint = Path.Combine(request.WorkFolder, "verifier-chat-base.weights");
+        LlamaParameters chatBase;
+        if (File.Exists(chatCheckpoint))
+        {
+            chatBase = LlamaParameters.Load(chatCheckpoint, DemoModels.RewardShape);
+        }
+        else
+        {
+            var chatSeqs = ChatSequences(vocabInit, train);
+            chatBase = Deepen(verifierBase, DemoModels.RewardShape, request.Seed);
+            curves["verifier-chat-base"] = Trainer.Train(chatBase, chatSeqs[200..], chatSeqs[..200], request.ChatBase with { Seed = request.Seed + 2, Threads = request.Threads },
+                Relay("training the verifiers' base on chat-rendered solutions", progress), cancellationToken);
+            chatBase.Save(chatCheckpoint);
+        }
         var rewardInit = Path.Combine(request.WorkFolder, "reward-init.gguf");
-        verifierBase.WriteGguf(rewardInit, DemoModels.RewardSpec);
+        chatBase.WriteGguf(rewardInit, DemoModels.RewardSpec);
+        verifierBase = chatBase;
         var ormPath = Path.Combine(request.ModelsFolder, DemoModels.OrmFile);
         var prmPath = Path.Combine(request.ModelsFolder, DemoModels.PrmFile);
-        var ormCount = TrainVerifier("orm", RewardProtocols.RlhflowOrm, verifierBase, rewardInit, ormPath, labelled, request.Orm with { Seed = request.Seed, Threads = request.Threads },
-            (problem, steps, correct) => [correct], request.WorkFolder, curves, progress, cancellationToken);
-        var prmCount = TrainVerifier("prm", RewardProtocols.RlhflowPrm, verifierBase, rewardInit, prmPath, labelled, request.Prm with { Seed = request.Seed, Threads = request.Threads },
+        var (prmCount, prm) = TrainVerifier("prm", RewardProtocols.RlhflowPrm, verifierBase, rewardInit, prmPath, labelled, request.Prm with { Seed = request.Seed, Threads = request.Threads },
             (problem, steps, correct) => DemoProblems.StepLabels(problem, steps), request.WorkFolder, curves, progress, cancellationToken);
+        var (ormCount, _) = TrainVerifier("orm", RewardProtocols.RlhflowOrm, request.OrmFromPrm ? prm : verifierBase, rewardInit, ormPath, labelled, request.Orm with { Seed = request.Seed, Threads = request.Threads },
+            (problem, steps, correct) => [correct], request.WorkFolder, curves, progress, cancellationToken);
         return new TrainDemoResult(generatorPath, ormPath, prmPath, accuracy, ormCount, prmCount, curves);
     }
 
@@ -188,6 +227,70 @@ public static class TrainDemo
         return kept;
     }
 
+    /// <summary>The base with <see cref="DemoModels.ExtraVerifierLayers"/> more layers on top, drawn from the seed with their output
+    /// projections scaled by 0.1, so the deeper model starts close to the base.</summary>
+    internal static LlamaParameters Deepen(LlamaParameters trunk, LlamaShape shape, int seed)
+    {
+        var deep = LlamaParameters.Initialize(shape, seed + 7);
+        foreach (var t in trunk.Tensors) trunk.Data.AsSpan(t.Offset, t.Length).CopyTo(deep.Data.AsSpan(deep.ByName[t.Name].Offset, t.Length));
+        for (var l = trunk.Shape.Layers; l < shape.Layers; l++)
+        {
+            foreach (var name in new[] { $"blk.{l}.attn_output.weight", $"blk.{l}.ffn_down.weight" })
+            {
+                var w = deep.Slice(name);
+                for (var i = 0; i < w.Length; i++) w[i] *= 0.1f;
+            }
+        }
+        return deep;
+    }
+
+    /// <summary>Reference solutions as the PRM and the ORM render them (alternately), with next-token targets everywhere but the
+    /// verdicts' read positions.</summary>
+    private static List<TrainingSequence> ChatSequences(string modelPath, IReadOnlyList<DemoProblem> problems)
+    {
+        using var model = LlamaModel.Load(modelPath);
+        var encoders = new[] { RewardProtocols.RlhflowPrm, RewardProtocols.RlhflowOrm }
+            .Select(p => ((LlamaRewardProtocol)p).CreateEncoder(model, new ScorerOptions { Protocol = p })).ToArray();
+        var sequences = new List<TrainingSequence>(problems.Count);
+        for (var i = 0; i < problems.Count; i++)
+        {
+            var encoded = encoders[i % 2].Encode(problems[i].Question, problems[i].Solution);
+            var tokens = encoded.Tokens.Select(t => t.Id).ToArray();
+            var targets = new int[tokens.Length];
+            for (var t = 0; t < tokens.Length; t++) targets[t] = t + 1 < tokens.Length && !encoded.ReadPositions.Contains(t) ? tokens[t + 1] : -1;
+            sequences.Add(new TrainingSequence(tokens, targets));
+        }
+        return sequences;
+    }
+
+    /// <summary>
+    /// Auxiliary targets that make the verifier compute each step's correct result where later layers can compare it with the stated
+    /// one: at the positions right after a stated result ("a op b = c"), the digits of a op b and then ".". Without them the verdict does
+    /// not leave chance in 1,300 steps; with them (and the extra layers) it does by step 400.
+    /// </summary>
+    private static void AddResultTargets(LlamaModel model, int[] tokens, int[] targets, float[] weights, IReadOnlyList<string> steps)
+    {
+        var equals = model.Tokenize("=", addSpecial: false, parseSpecial: false)[0].Id;
+        var dot = model.Tokenize(".", addSpecial: false, parseSpecial: false)[0].Id;
+        var digitIds = Enumerable.Range(0, 10).Select(d => model.Tokenize(d.ToString(System.Globalization.CultureInfo.InvariantCulture), addSpecial: false, parseSpecial: false)[0].Id).ToHashSet();
+        var results = steps.Select(DemoProblems.CorrectResult).ToList();
+        var k = 0;
+        for (var t = 0; t + 1 < tokens.Length && k < results.Count; t++)
+        {
+            if (tokens[t] != equals) continue;
+            if (results[k++] is not { } result) continue;
+            var end = t + 1;
+            while (end < tokens.Length && (tokens[end] == tokens[t + 1] && end == t + 1 || digitIds.Contains(tokens[end]))) end++;
+            int[] aux = [.. model.Tokenize(result.ToString(System.Globalization.CultureInfo.InvariantCulture), addSpecial: false, parseSpecial: false).Select(x => x.Id), dot];
+            for (var j = 0; j < aux.Length && end + j < tokens.Length; j++)
+            {
+                if (targets[end + j] >= 0 && weights[end + j] >= 1f) break; // never over a verdict
+                targets[end + j] = aux[j];
+                weights[end + j] = 1f;
+            }
+        }
+    }
+
     /// <summary>BOS, the question as the raw prompt tokenizes it, then the solution and EOS; the loss only on the solution and EOS.</summary>
     internal static TrainingSequence GeneratorSequence(LlamaModel vocab, DemoProblem problem)
     {
@@ -202,7 +305,7 @@ public static class TrainDemo
 
     private delegate bool[] Labeller(DemoProblem problem, IReadOnlyList<string> steps, bool correct);
 
-    private static int TrainVerifier(string name, IRewardProtocol protocol, LlamaParameters verifierBase, string rewardInit, string outputPath,
+    private static (int Sequences, LlamaParameters Verifier) TrainVerifier(string name, IRewardProtocol protocol, LlamaParameters init, string rewardInit, string outputPath,
         IReadOnlyList<(DemoProblem Problem, string Text, bool Correct)> samples, TrainerOptions options, Labeller labeller, string workFolder,
         Dictionary<string, IReadOnlyList<TrainingProgress>> curves, IProgress<TrainDemoProgress>? progress, CancellationToken cancellationToken)
     {
@@ -222,15 +325,18 @@ public static class TrainDemo
                 var targets = Enumerable.Repeat(-1, tokens.Length).ToArray();
                 for (var k = 0; k < encoded.ReadPositions.Length; k++) targets[encoded.ReadPositions[k]] = (labels[k] ? encoder.Good : encoder.Bad).Id;
                 var verdicts = new TrainingSequence(tokens, targets);
+                var withResults = (int[])targets.Clone();
+                var resultWeights = targets.Select(x => x >= 0 ? 1f : 0f).ToArray();
+                AddResultTargets(model, tokens, withResults, resultWeights, steps);
                 // Cobbe et al. 2021 (GSM8K verifiers): a language-model objective beside the verdicts keeps the arithmetic the verdicts
                 // rest on; only on answers that are right throughout, at a small weight.
                 if (!labels.All(l => l))
                 {
-                    sequences.Add((verdicts, verdicts));
+                    sequences.Add((new TrainingSequence(tokens, withResults, resultWeights), verdicts));
                     continue;
                 }
-                var joint = (int[])targets.Clone();
-                var weights = new float[tokens.Length];
+                var joint = withResults;
+                var weights = resultWeights;
                 for (var t = 0; t < tokens.Length; t++)
                 {
                     if (joint[t] >= 0)
@@ -250,21 +356,21 @@ public static class TrainDemo
         LlamaParameters verifier;
         if (File.Exists(checkpoint))
         {
-            verifier = LlamaParameters.Load(checkpoint, verifierBase.Shape);
+            verifier = LlamaParameters.Load(checkpoint, init.Shape);
         }
         else
         {
             var rng = new Random(options.Seed);
             var shuffled = sequences.OrderBy(_ => rng.Next()).ToList();
             var held = Math.Min(200, shuffled.Count / 10);
-            verifier = verifierBase.Clone();
+            verifier = init.Clone();
             // The validation loss is the verdicts' alone.
             curves[name] = Trainer.Train(verifier, [.. shuffled[held..].Select(s => s.Joint)], [.. shuffled[..held].Select(s => s.Verdicts)], options,
                 Relay($"training the {name}", progress), cancellationToken);
             verifier.Save(checkpoint);
         }
         verifier.WriteGguf(outputPath, DemoModels.RewardSpec);
-        return sequences.Count;
+        return (sequences.Count, verifier);
     }
 
     private static ProgressRelay<TrainingProgress> Relay(string stage, IProgress<TrainDemoProgress>? progress) =>

@@ -32,8 +32,7 @@ public sealed class DemoScienceTests(ITestOutputHelper output)
         Assert.True(prmGap >= 0.1, $"the PRM scores right answers only {prmGap:F3} above wrong ones");
     }
 
-    [Fact(Skip = "Issue 16 is open here: the demo's ORM and PRM separate right from wrong answers across problems but not yet within one " +
-        "(on the 50 test problems ORM@16 44.0 and PRM@16 40.0 against Maj@16 59.0); enable when train-demo's verifiers rank within problems.")]
+    [Fact]
     public void The_demo_ranks_one_sample_below_majority_voting_below_the_orm_and_the_prm()
     {
         var (h, _) = RunDemo();
