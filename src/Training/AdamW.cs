@@ -9,8 +9,7 @@ public sealed class AdamW(LlamaParameters parameters, float beta1 = 0.9f, float 
     private readonly float[] _v = new float[parameters.Count];
     private int _step;
 
-    /// <param name="frozen">Tensors left as they are: no update and no weight decay.</param>
-    public void Step(float[] grad, float learningRate, Func<ParameterTensor, bool>? frozen = null)
+    public void Step(float[] grad, float learningRate)
     {
         _step++;
         var c1 = 1 - MathF.Pow(beta1, _step);
@@ -18,7 +17,6 @@ public sealed class AdamW(LlamaParameters parameters, float beta1 = 0.9f, float 
         var w = parameters.Data;
         foreach (var t in parameters.Tensors)
         {
-            if (frozen?.Invoke(t) == true) continue;
             var decay = t.IsNorm ? 0f : weightDecay;
             for (var i = t.Offset; i < t.Offset + t.Length; i++)
             {

@@ -24,9 +24,6 @@ public sealed record TrainerOptions
     /// weights a longer run had at step k. The default value is true.</summary>
     public bool CosineDecay { get; init; } = true;
 
-    /// <summary>Tensors that stay as they are (e.g. a pretrained trunk under new layers); null trains every tensor.</summary>
-    public Func<ParameterTensor, bool>? Frozen { get; init; }
-
     public float LearningRateAt(int step)
     {
         if (step < WarmupSteps) return LearningRate * (step + 1) / WarmupSteps;
@@ -82,10 +79,8 @@ public static class Trainer
                     losses[worker] += networks[worker].LossAndGradient(parameters, batch[b], grads[worker], scale);
             });
             for (var w = 1; w < threads; w++) TensorPrimitives.Add(grads[0], grads[w], grads[0]);
-            if (options.Frozen is { } frozen)
-                foreach (var t in parameters.Tensors.Where(frozen)) grads[0].AsSpan(t.Offset, t.Length).Clear();
             AdamW.ClipNorm(grads[0], options.ClipNorm);
-            optimizer.Step(grads[0], options.LearningRateAt(step), options.Frozen);
+            optimizer.Step(grads[0], options.LearningRateAt(step));
             windowLoss += losses.Sum();
             windowTokens += tokens;
             windowSequences += batch.Length;
