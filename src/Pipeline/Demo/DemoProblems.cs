@@ -115,8 +115,9 @@ public static class DemoProblems
         const string lead = "The answer is ";
         var last = text.TrimEnd().Split('\n')[^1];
         if (!last.StartsWith(lead, StringComparison.Ordinal)) return null;
-        var digits = new string([.. last[lead.Length..].TakeWhile(char.IsDigit)]);
-        return int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null;
+        var rest = last[lead.Length..];
+        var number = new string([.. rest.Take(1).Where(c => c == '-'), .. rest.SkipWhile(c => c == '-').TakeWhile(char.IsDigit)]);
+        return int.TryParse(number, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n) ? n : null;
     }
 
     private static int Slip(Random rng, int result)
