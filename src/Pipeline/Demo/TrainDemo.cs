@@ -1,3 +1,4 @@
+using System.Globalization;
 using BestOfN.Llama;
 using BestOfN.Problems;
 using BestOfN.Sampler.Sampling;
@@ -197,12 +198,11 @@ public static class TrainDemo
         }
         var rewardInit = Path.Combine(request.WorkFolder, "reward-init.gguf");
         chatBase.WriteGguf(rewardInit, DemoModels.RewardSpec);
-        verifierBase = chatBase;
         var ormPath = Path.Combine(request.ModelsFolder, DemoModels.OrmFile);
         var prmPath = Path.Combine(request.ModelsFolder, DemoModels.PrmFile);
-        var (prmCount, prm) = TrainVerifier("prm", RewardProtocols.RlhflowPrm, verifierBase, rewardInit, prmPath, labelled, request.Prm with { Seed = request.Seed, Threads = request.Threads },
+        var (prmCount, prm) = TrainVerifier("prm", RewardProtocols.RlhflowPrm, chatBase, rewardInit, prmPath, labelled, request.Prm with { Seed = request.Seed, Threads = request.Threads },
             (problem, steps, correct) => DemoProblems.StepLabels(problem, steps), request.WorkFolder, curves, progress, cancellationToken);
-        var (ormCount, _) = TrainVerifier("orm", RewardProtocols.RlhflowOrm, request.OrmFromPrm ? prm : verifierBase, rewardInit, ormPath, labelled, request.Orm with { Seed = request.Seed, Threads = request.Threads },
+        var (ormCount, _) = TrainVerifier("orm", RewardProtocols.RlhflowOrm, request.OrmFromPrm ? prm : chatBase, rewardInit, ormPath, labelled, request.Orm with { Seed = request.Seed, Threads = request.Threads },
             (problem, steps, correct) => [correct], request.WorkFolder, curves, progress, cancellationToken);
         return new TrainDemoResult(generatorPath, ormPath, prmPath, accuracy, ormCount, prmCount, curves);
     }
@@ -272,16 +272,16 @@ public static class TrainDemo
     {
         var equals = model.Tokenize("=", addSpecial: false, parseSpecial: false)[0].Id;
         var dot = model.Tokenize(".", addSpecial: false, parseSpecial: false)[0].Id;
-        var digitIds = Enumerable.Range(0, 10).Select(d => model.Tokenize(d.ToString(System.Globalization.CultureInfo.InvariantCulture), addSpecial: false, parseSpecial: false)[0].Id).ToHashSet();
+        var digitIds = Enumerable.Range(0, 10).Select(d => model.Tokenize(d.ToString(CultureInfo.InvariantCulture), addSpecial: false, parseSpecial: false)[0].Id).ToHashSet();
         var results = steps.Select(DemoProblems.CorrectResult).ToList();
         var k = 0;
         for (var t = 0; t + 1 < tokens.Length && k < results.Count; t++)
         {
             if (tokens[t] != equals) continue;
             if (results[k++] is not { } result) continue;
-            var end = t + 1;
-            while (end < tokens.Length && (tokens[end] == tokens[t + 1] && end == t + 1 || digitIds.Contains(tokens[end]))) end++;
-            int[] aux = [.. model.Tokenize(result.ToString(System.Globalization.CultureInfo.InvariantCulture), addSpecial: false, parseSpecial: false).Select(x => x.Id), dot];
+            var end = digitIds.Contains(tokens[t + 1]) ? t + 1 : t + 2; // past the space after "=", when there is one
+            while (end < tokens.Length && digitIds.Contains(tokens[end])) end++;
+            int[] aux = [.. model.Tokenize(result.ToString(CultureInfo.InvariantCulture), addSpecial: false, parseSpecial: false).Select(x => x.Id), dot];
             for (var j = 0; j < aux.Length && end + j < tokens.Length; j++)
             {
                 if (targets[end + j] >= 0 && weights[end + j] >= 1f) break; // never over a verdict
